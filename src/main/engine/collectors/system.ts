@@ -1,0 +1,81 @@
+/**
+ * Whole-machine memory, swap, load, CPU and PSI pressure on Linux, from /proc.
+ * Runs every system tick (2 s by default): a handful of small reads into one buffer.
+ */
+
+import type { MemoryStats, PressureStats } from '../../../shared/model.ts';
+import { ProcFileReader } from '../platform/linux/proc-file.ts';
+import {
+  cpuPercentBetween,
+  parseCpuLine,
+  parseLoadavg,
+  parseMeminfo,
+  parsePressure,
+  parseSwapIns,
+  type CpuTimes,
+} from '../platform/linux/system-files.ts';
+import type { CollectorContext, FieldMeta, SyncCollector } from './collector.ts';
+
+export interface SystemReading {
+  memory: MemoryStats;
+  load: [number, number, number];
+  cpuPercent: number;
+  pressure: PressureStats | null;
+  swapInPerSec: number;
+}
+
+const FIELDS: readonly FieldMeta[] = [
+  { name: 'memory.usedBytes', unit: 'bytes', description: 'MemTotal − MemAvailable, as free(1) computes "used"' },
+  { name: 'memory.availableBytes', unit: 'bytes', description: 'MemAvailable: what new work can get without swapping' },
+  { name: 'memory.cachedBytes', unit: 'bytes', description: 'Page cache, buffers and reclaimable slab' },
+  { name: 'memory.swapUsedBytes', unit: 'bytes', description: 'SwapTotal − SwapFree' },
+  { name: 'cpuPercent', unit: 'percent', description: 'Busy CPU time across all cores since the previous tick' },
+  { name: 'pressure.someAvg10', unit: 'percent', description: 'PSI: share of time some task stalled on memory (10 s average)' },
+  { name: 'swapInPerSec', unit: 'pages/s', description: 'Pages swapped in per second: the real swap-pressure signal' },
+];
+
+export function createSystemCollector(procRoot = '/proc'): SyncCollector<SystemReading> {
+  const reader = new ProcFileReader(16 * 1024);
+  let prevCpu: CpuTimes | null = null;
+  let prevSwapIns = -1;
+  let prevAt = 0;
+  let hasPressure = true;
+
+  return {
+    id: 'system',
+    intervalMs: 2000,
+    fields: FIELDS,
+    init() {
+      const stat = reader.text(`${procRoot}/stat`);
+      if (stat) prevCpu = parseCpuLine(stat);
+    },
+    collect(ctx: CollectorContext): SystemReading {
+      const meminfo = reader.text(`${procRoot}/meminfo`);
+      if (meminfo === null) throw new Error(`cannot read ${procRoot}/meminfo`);
+      const memory = parseMeminfo(meminfo);
+      const loadText = reader.text(`${procRoot}/loadavg`);
+      const load = loadText ? parseLoadavg(loadText) : ([0, 0, 0] as [number, number, number]);
+      const statText = reader.text(`${procRoot}/stat`);
+      let cpuPercent = 0;
+      if (statText) {
+        const cur = parseCpuLine(statText);
+        if (prevCpu) cpuPercent = cpuPercentBetween(prevCpu, cur);
+        prevCpu = cur;
+      }
+      let pressure: PressureStats | null = null;
+      if (hasPressure) {
+        const p = reader.text(`${procRoot}/pressure/memory`);
+        if (p === null) hasPressure = false; // no PSI on this kernel: stop asking
+        else pressure = parsePressure(p);
+      }
+      const vm = reader.text(`${procRoot}/vmstat`);
+      const swapIns = vm ? parseSwapIns(vm) : 0;
+      const dt = (ctx.now - prevAt) / 1000;
+      const swapInPerSec = prevSwapIns >= 0 && dt > 0 ? Math.max(0, (swapIns - prevSwapIns) / dt) : 0;
+      prevSwapIns = swapIns;
+      prevAt = ctx.now;
+      return { memory, load, cpuPercent: Math.round(cpuPercent * 10) / 10, pressure, swapInPerSec };
+    },
+    dispose() {},
+  };
+}

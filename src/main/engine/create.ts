@@ -1,0 +1,86 @@
+/**
+ * The composition root: builds a complete Headroom (settings, history, engine,
+ * detector, Docker, remediation) for the CLI, the web mode, the desktop app and
+ * the tests. Everything below it receives its dependencies from here.
+ */
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAnalyzer } from './detect/analyzer.ts';
+import { createDockerMonitor, type DockerMonitor } from './collectors/docker/index.ts';
+import { Engine } from './engine.ts';
+import { HistoryStore } from './history/store.ts';
+import { createRemedies } from './remedies/index.ts';
+import type { Remedies } from './remedies/types.ts';
+import { createLogger, type Logger } from './log.ts';
+import { defaultDataDir } from './paths.ts';
+import { SettingsStore } from './settings/store.ts';
+
+export interface HeadroomOptions {
+  /** Data directory; defaults to HEADROOM_HOME or the platform's data folder. */
+  dataDir?: string;
+  /** Record history to SQLite (off for one-shot commands such as `snapshot`). */
+  history?: boolean;
+  /** Watch Docker (defaults to settings.docker.enabled). */
+  docker?: boolean;
+  /** Where log lines go (default stderr); they are also kept in `log.recent()`. */
+  log?: (line: string) => void;
+  procRoot?: string;
+}
+
+export interface Headroom {
+  dataDir: string;
+  log: Logger;
+  settings: SettingsStore;
+  history: HistoryStore | null;
+  docker: DockerMonitor | null;
+  engine: Engine;
+  remedies: Remedies;
+  /** Stops sampling and closes files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  mkdirSync(dataDir, { recursive: true });
+  const log = createLogger(opts.log);
+  const settings = new SettingsStore(dataDir);
+  if (settings.notice) log(settings.notice);
+
+  const history =
+    opts.history === false
+      ? null
+      : HistoryStore.open({ path: join(dataDir, 'history.db'), retention: settings.get().history, log });
+  const useDocker = opts.docker ?? settings.get().docker.enabled;
+  const docker = useDocker ? createDockerMonitor({ settings: settings.get(), log }) : null;
+  const analyzer = createAnalyzer(settings.get());
+
+  const engine = new Engine({
+    settings: () => settings.get(),
+    log,
+    history,
+    analyzer,
+    containers: docker,
+    procRoot: opts.procRoot,
+  });
+
+  const remedies = createRemedies({ settings: () => settings.get(), log, history, docker, engine });
+  engine.setPlanner(remedies);
+
+  let closed = false;
+  return {
+    dataDir,
+    log,
+    settings,
+    history,
+    docker,
+    engine,
+    remedies,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await engine.stop();
+      history?.close();
+    },
+  };
+}

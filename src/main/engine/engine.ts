@@ -1,0 +1,276 @@
+/**
+ * The Headroom engine: runs the collectors on their intervals, assembles one
+ * Snapshot per system tick, records it to history, feeds the detector and the
+ * planner, and emits the results. Plain Node — no Electron import — so the CLI,
+ * the web mode, the desktop app and the tests all run this same code.
+ *
+ * Data flows one way: collectors → Snapshot → history and analyzer → alerts and
+ * fixes → listeners (transports, tray, notifier). Nothing here reaches back up.
+ *
+ * The tick is synchronous for the /proc collectors (a few ms), and Docker runs
+ * on its own asynchronous schedule, so a slow or absent daemon never delays
+ * system sampling.
+ */
+
+import { EventEmitter } from 'node:events';
+import { availableParallelism, hostname } from 'node:os';
+import type { Alert, ContainerStats, DockerState, FixProposal, LeakTrend, Snapshot } from '../../shared/model.ts';
+import { SNAPSHOT_VERSION, dockerDisabled } from '../../shared/model.ts';
+import type { Settings } from '../../shared/settings.ts';
+import type { CollectorContext } from './collectors/collector.ts';
+import { createFdCollector, createProcessCollector, type ProcessCollector, type ProcessReading } from './collectors/processes.ts';
+import { createSelfCollector } from './collectors/self.ts';
+import { createSystemCollector, type SystemReading } from './collectors/system.ts';
+import { seriesFromSnapshot } from './snapshot-series.ts';
+
+/** Where samples go; the SQLite HistoryStore implements it. */
+export interface HistorySink {
+  record(t: number, samples: readonly { series: string; value: number; limit: number | null }[]): void;
+  recordEvent(t: number, kind: string, detail?: string): void;
+}
+
+/** The leak detector and alert rules; engine/detect implements it. */
+export interface SnapshotAnalyzer {
+  observe(s: Snapshot): { trends: LeakTrend[]; alerts: Alert[]; transitions: Alert[] };
+  updateSettings(s: Settings): void;
+}
+
+/** Docker, or any other container source; engine/collectors/docker implements it. */
+export interface ContainerSource {
+  state(): DockerState;
+  containers(): ContainerStats[];
+  /** Epoch ms of the latest container stats, or null before the first. */
+  sampledAt(): number | null;
+  start(): void;
+  stop(): void | Promise<void>;
+}
+
+/** The remediation planner; engine/remedies implements it. It may set alert.fixIds. */
+export interface FixPlanner {
+  plan(s: Snapshot, alerts: Alert[]): FixProposal[] | Promise<FixProposal[]>;
+}
+
+export interface EngineDeps {
+  settings: () => Settings;
+  log: (line: string) => void;
+  history?: HistorySink | null;
+  analyzer?: SnapshotAnalyzer | null;
+  containers?: ContainerSource | null;
+  planner?: FixPlanner | null;
+  procRoot?: string;
+  now?: () => number;
+}
+
+export interface EngineEvents {
+  snapshot: [Snapshot];
+  /** Alerts whose state changed on this tick (fired or resolved). */
+  transitions: [Alert[]];
+  alerts: [Alert[]];
+  fixes: [FixProposal[]];
+  error: [Error];
+}
+
+export class Engine extends EventEmitter<EngineEvents> {
+  private readonly deps: EngineDeps;
+  private readonly now: () => number;
+  private readonly system = createSystemCollector();
+  private readonly self = createSelfCollector();
+  readonly processes: ProcessCollector;
+  private readonly fds;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private lastSystem: SystemReading | null = null;
+  private lastProcesses: ProcessReading | null = null;
+  private processesAt = 0;
+  private fdsAt = 0;
+  private latestSnapshot: Snapshot | null = null;
+  private latestAlerts: Alert[] = [];
+  private latestTrends: LeakTrend[] = [];
+  private latestFixes: FixProposal[] = [];
+  private planning = false;
+  private latestTransitions: Alert[] = [];
+  private readonly host = { hostname: hostname(), platform: process.platform, cores: availableParallelism() };
+
+  constructor(deps: EngineDeps) {
+    super();
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    const s = deps.settings();
+    this.processes = createProcessCollector(s.groups.rules, deps.procRoot ?? '/proc');
+    this.fds = createFdCollector(this.processes.table);
+    for (const p of this.processes.setRules(s.groups.rules)) deps.log(p);
+  }
+
+  /** Starts sampling: one tick now, then on the system interval. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const ctx = this.ctx();
+    this.system.init(ctx);
+    this.self.init(ctx);
+    this.deps.containers?.start();
+    this.deps.history?.recordEvent(ctx.now, 'engine.start', `pid ${process.pid}`);
+    this.loop();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.deps.containers?.stop();
+    this.deps.history?.recordEvent(this.now(), 'engine.stop', `pid ${process.pid}`);
+  }
+
+  /** Takes one full sample now (all collectors), without history or timers: for `headroom snapshot`. */
+  sampleNow(): Snapshot {
+    const ctx = this.ctx();
+    if (!this.lastSystem) {
+      this.system.init(ctx);
+      this.self.init(ctx);
+    }
+    this.fds.collect(ctx);
+    return this.tick(true);
+  }
+
+  latest(): Snapshot | null {
+    return this.latestSnapshot;
+  }
+  alerts(): Alert[] {
+    return this.latestAlerts;
+  }
+  trends(): LeakTrend[] {
+    return this.latestTrends;
+  }
+  fixes(): FixProposal[] {
+    return this.latestFixes;
+  }
+
+  /** The planner is attached after construction because it reads the engine's own process table. */
+  setPlanner(planner: FixPlanner): void {
+    this.deps.planner = planner;
+  }
+
+  /** Applies new settings to the running collectors and analyzer. */
+  settingsChanged(): void {
+    const s = this.deps.settings();
+    for (const p of this.processes.setRules(s.groups.rules)) this.deps.log(p);
+    this.deps.analyzer?.updateSettings(s);
+  }
+
+  private ctx(): CollectorContext {
+    return { now: this.now(), log: this.deps.log };
+  }
+
+  private loop(): void {
+    if (!this.running) return;
+    let delay = this.deps.settings().intervals.systemMs;
+    try {
+      const snap = this.tick(false);
+      delay = this.intervalFor(snap, 'systemMs');
+    } catch (err) {
+      // The monitor must never crash: report and keep sampling.
+      this.deps.log(`engine: tick failed: ${(err as Error).message}`);
+      this.emit('error', err as Error);
+    }
+    this.timer = setTimeout(() => this.loop(), delay);
+    this.timer.unref?.();
+  }
+
+  /** Under memory pressure everything samples faster (settings.intervals.pressureFactor). */
+  private intervalFor(s: Snapshot | null, key: 'systemMs' | 'processesMs' | 'fdsMs'): number {
+    const settings = this.deps.settings();
+    const base = settings.intervals[key];
+    if (!s) return base;
+    const usedPct = (s.memory.usedBytes / s.memory.totalBytes) * 100;
+    const stressed = usedPct >= settings.alerts.memCritPercent || (s.pressure !== null && s.pressure.someAvg10 >= 10);
+    return stressed ? Math.max(250, Math.round(base * settings.intervals.pressureFactor)) : base;
+  }
+
+  private tick(forceAll: boolean): Snapshot {
+    const ctx = this.ctx();
+    const now = ctx.now;
+    const prev = this.latestSnapshot;
+    const sys = this.system.collect(ctx);
+    this.lastSystem = sys;
+    let processesRan = false;
+    if (forceAll || !this.lastProcesses || now - this.processesAt >= this.intervalFor(prev, 'processesMs') - 50) {
+      if (!forceAll && now - this.fdsAt >= this.intervalFor(prev, 'fdsMs') - 50) {
+        this.fds.collect(ctx);
+        this.fdsAt = now;
+      }
+      this.lastProcesses = this.processes.collect(ctx);
+      this.processesAt = now;
+      processesRan = true;
+    }
+    const procs = this.lastProcesses as ProcessReading;
+    const source = this.deps.containers;
+    const snap: Snapshot = {
+      version: SNAPSHOT_VERSION,
+      t: now,
+      host: this.host,
+      memory: sys.memory,
+      load: sys.load,
+      cpuPercent: sys.cpuPercent,
+      pressure: sys.pressure,
+      swapInPerSec: Math.round(sys.swapInPerSec * 10) / 10,
+      processCount: procs.processCount,
+      threadCount: procs.threadCount,
+      groups: procs.groups,
+      zombies: procs.zombies,
+      orphans: procs.orphans,
+      self: this.self.collect(ctx),
+      containers: source ? source.containers() : [],
+      docker: source ? source.state() : dockerDisabled('Docker monitoring is off'),
+      sampledAt: { system: now, processes: this.processesAt, containers: source ? source.sampledAt() : null },
+    };
+    this.latestSnapshot = snap;
+    if (forceAll) return snap;
+
+    const topN = this.deps.settings().groups.topN;
+    try {
+      this.deps.history?.record(now, seriesFromSnapshot(snap, { topN, withGroups: processesRan }));
+    } catch (err) {
+      this.deps.log(`engine: history write failed: ${(err as Error).message}`);
+    }
+    if (this.deps.analyzer) {
+      const out = this.deps.analyzer.observe(snap);
+      this.latestTrends = out.trends;
+      this.latestAlerts = out.alerts;
+      this.latestTransitions = out.transitions;
+    }
+    this.emit('snapshot', snap);
+    this.plan(snap);
+    return snap;
+  }
+
+  /** Plans fixes after the snapshot is out; the planner may be async (Docker), so one plan at a time. */
+  private plan(snap: Snapshot): void {
+    const planner = this.deps.planner;
+    if (!planner) {
+      this.afterPlan([], snap);
+      return;
+    }
+    if (this.planning) return;
+    this.planning = true;
+    Promise.resolve()
+      .then(() => planner.plan(snap, this.latestAlerts))
+      .then(
+        (fixes) => this.afterPlan(fixes, snap),
+        (err: Error) => this.deps.log(`engine: planning failed: ${err.message}`),
+      )
+      .finally(() => {
+        this.planning = false;
+      });
+  }
+
+  private afterPlan(fixes: FixProposal[], _snap: Snapshot): void {
+    this.latestFixes = fixes;
+    // Emitted after planning so that notifications can offer the fixes the planner attached to these alerts.
+    const transitions = this.latestTransitions;
+    this.latestTransitions = [];
+    this.emit('alerts', this.latestAlerts);
+    if (transitions.length > 0) this.emit('transitions', transitions);
+    this.emit('fixes', fixes);
+  }
+}

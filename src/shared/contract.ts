@@ -1,0 +1,83 @@
+/**
+ * The one typed API contract between main, preload and renderer, served by two
+ * transports (Electron IPC and the web mode's WebSocket). Channel names are
+ * `domain:action`. Types on both ends derive from these maps; main validates
+ * every argument at run time anyway, because a type is not a guarantee across
+ * a process boundary.
+ */
+
+import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from './model.ts';
+import type { Settings, SettingsPatch } from './settings.ts';
+
+/** A downsampled series: parallel arrays keep the payload small and chart-ready. */
+export interface HistorySeries {
+  series: string;
+  /** Epoch milliseconds. */
+  t: number[];
+  v: number[];
+  /** Latest known limit for the series (RAM, container limit), or null. */
+  limit: number | null;
+  /** Which storage tier answered: raw samples or a rollup. */
+  tier: 'raw' | 'm1' | 'm15';
+}
+
+export interface HistoryQuery {
+  series: string;
+  sinceMs: number;
+  untilMs?: number;
+  maxPoints?: number;
+}
+
+/** Request/response channels: argument and result of each. */
+export interface InvokeChannels {
+  'snapshot:get': { req: void; res: Snapshot | null };
+  'history:query': { req: HistoryQuery; res: HistorySeries };
+  'history:series': { req: void; res: string[] };
+  'alerts:list': { req: void; res: Alert[] };
+  'trends:list': { req: void; res: LeakTrend[] };
+  'fixes:list': { req: void; res: FixProposal[] };
+  'fix:preview': { req: { id: string }; res: FixResult };
+  'fix:run': { req: { id: string }; res: FixResult };
+  'settings:get': { req: void; res: Settings };
+  'settings:set': { req: SettingsPatch; res: Settings };
+}
+
+/** Push channels: main → renderer. */
+export interface PushChannels {
+  'snapshot:push': Snapshot;
+  'alerts:push': Alert[];
+  'fixes:push': FixProposal[];
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type PushChannel = keyof PushChannels;
+export type Req<C extends InvokeChannel> = InvokeChannels[C]['req'];
+export type Res<C extends InvokeChannel> = InvokeChannels[C]['res'];
+
+/** Every invoke channel, for transports that must register them all. */
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
+  'snapshot:get',
+  'history:query',
+  'history:series',
+  'alerts:list',
+  'trends:list',
+  'fixes:list',
+  'fix:preview',
+  'fix:run',
+  'settings:get',
+  'settings:set',
+];
+
+export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push'];
+
+/** The API the renderer sees, whatever the transport (preload bridge or WebSocket client). */
+export interface HeadroomApi {
+  invoke<C extends InvokeChannel>(channel: C, arg: Req<C>): Promise<Res<C>>;
+  on<C extends PushChannel>(channel: C, listener: (payload: PushChannels[C]) => void): () => void;
+}
+
+/** Error shape every transport returns for a rejected call. */
+export interface ApiError {
+  code: 'bad-request' | 'not-found' | 'stale' | 'refused' | 'internal';
+  message: string;
+}
