@@ -10,6 +10,7 @@ export async function snapshotCommand(args: string[], io: CliIo): Promise<number
   const h = createHeadroom({ history: false, docker: values['no-docker'] ? false : undefined, log: io.err });
   try {
     h.docker?.start();
+    await h.engine.ready();
     h.engine.sampleNow();
     // CPU percentages need two readings; Docker needs a moment to answer (bounded).
     await waitFor(() => h.docker === null || h.docker.state().status !== 'ok' || h.docker.sampledAt() !== null, 600, 4000);

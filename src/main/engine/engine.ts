@@ -20,7 +20,9 @@ import type { Settings } from '../../shared/settings.ts';
 import type { CollectorContext } from './collectors/collector.ts';
 import { createFdCollector, createProcessCollector, type ProcessCollector, type ProcessReading } from './collectors/processes.ts';
 import { createSelfCollector } from './collectors/self.ts';
-import { createSystemCollector, type SystemReading } from './collectors/system.ts';
+import type { SystemReading } from './collectors/system.ts';
+import type { SyncCollector } from './collectors/collector.ts';
+import { createPlatform, type Platform } from './platform/index.ts';
 import { seriesFromSnapshot } from './snapshot-series.ts';
 
 /** Where samples go; the SQLite HistoryStore implements it. */
@@ -58,6 +60,8 @@ export interface EngineDeps {
   containers?: ContainerSource | null;
   planner?: FixPlanner | null;
   procRoot?: string;
+  /** How the machine is read; defaults to /proc on Linux, systeminformation elsewhere. */
+  platform?: Platform;
   now?: () => number;
 }
 
@@ -73,7 +77,8 @@ export interface EngineEvents {
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly deps: EngineDeps;
   private readonly now: () => number;
-  private readonly system = createSystemCollector();
+  readonly platform: Platform;
+  private readonly system: SyncCollector<SystemReading>;
   private readonly self = createSelfCollector();
   readonly processes: ProcessCollector;
   private readonly fds;
@@ -96,12 +101,19 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     const s = deps.settings();
-    this.processes = createProcessCollector(s.groups.rules, deps.procRoot ?? '/proc');
+    this.platform = deps.platform ?? createPlatform({ procRoot: deps.procRoot });
+    this.system = this.platform.system;
+    this.processes = createProcessCollector(s.groups.rules, this.platform.processes);
     this.fds = createFdCollector(this.processes.table);
     for (const p of this.processes.setRules(s.groups.rules)) deps.log(p);
   }
 
-  /** Starts sampling: one tick now, then on the system interval. */
+  /** Resolves when the platform has its first readings (at once on Linux). */
+  ready(): Promise<void> {
+    return this.platform.ready();
+  }
+
+  /** Starts sampling: one tick as soon as the platform is ready, then on the system interval. */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -109,8 +121,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.system.init(ctx);
     this.self.init(ctx);
     this.deps.containers?.start();
-    this.deps.history?.recordEvent(ctx.now, 'engine.start', `pid ${process.pid}`);
-    this.loop();
+    this.deps.history?.recordEvent(ctx.now, 'engine.start', `pid ${process.pid} ${this.platform.name}`);
+    this.platform.ready().then(
+      () => this.loop(),
+      (err: Error) => this.deps.log(`engine: platform failed to start: ${err.message}`),
+    );
   }
 
   async stop(): Promise<void> {

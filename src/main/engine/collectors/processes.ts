@@ -9,7 +9,7 @@ import type { Orphan, ProcessGroup, Zombie } from '../../../shared/model.ts';
 import type { GroupRule } from '../../../shared/settings.ts';
 import { DEFAULT_GROUP_RULES } from '../grouping/default-rules.ts';
 import { Grouper, groupProcesses } from '../grouping/grouper.ts';
-import { ProcessTable } from '../platform/linux/process-table.ts';
+import { ProcessTable, type ProcessSource } from '../platform/linux/process-table.ts';
 import type { CollectorContext, FieldMeta, SyncCollector } from './collector.ts';
 
 export interface ProcessReading {
@@ -30,12 +30,13 @@ const FIELDS: readonly FieldMeta[] = [
 ];
 
 export interface ProcessCollector extends SyncCollector<ProcessReading> {
-  readonly table: ProcessTable;
+  readonly table: ProcessSource;
   setRules(userRules: readonly GroupRule[]): string[];
 }
 
-export function createProcessCollector(userRules: readonly GroupRule[], procRoot = '/proc', pageSize = 4096, clockTicks = 100): ProcessCollector {
-  const table = new ProcessTable({ procRoot, pageSize, clockTicks });
+/** `source` defaults to the Linux /proc reader; other platforms pass the systeminformation fallback. */
+export function createProcessCollector(userRules: readonly GroupRule[], source: ProcessSource = new ProcessTable()): ProcessCollector {
+  const table = source;
   const grouper = new Grouper(userRules, DEFAULT_GROUP_RULES);
   return {
     id: 'processes',
@@ -60,7 +61,7 @@ export function createProcessCollector(userRules: readonly GroupRule[], procRoot
 }
 
 /** Counts open fds on a slower interval (30 s): listing fds is the costly part of a scan. */
-export function createFdCollector(table: ProcessTable): SyncCollector<void> {
+export function createFdCollector(table: ProcessSource): SyncCollector<void> {
   return {
     id: 'fds',
     intervalMs: 30000,

@@ -34,7 +34,7 @@ export const DEFAULT_GROUP_RULES: readonly GroupRule[] = [
   { name: 'windsurf', kind: 'editor', exe: ['windsurf', 'Windsurf'], absorbChildren: true },
 
   // ── Browsers and browser-automation fleets; content processes share the executable or join by ancestry.
-  { name: 'chrome', kind: 'browser', exe: ['chrome', 'google-chrome', 'google-chrome-stable', 'Google Chrome', 'Google Chrome Helper', 'chrome_crashpad_handler'], absorbChildren: true },
+  { name: 'chrome', kind: 'browser', exe: ['chrome', 'google-chrome', 'google-chrome-stable', 'Google Chrome', 'Google Chrome Helper'], absorbChildren: true },
   { name: 'chromium', kind: 'browser', exe: ['chromium', 'chromium-browser', 'headless_shell', 'chrome-headless-shell'], absorbChildren: true },
   { name: 'firefox', kind: 'browser', exe: ['firefox', 'firefox-esr', 'firefox-bin', 'Web Content', 'WebExtensions', 'Isolated Web Co'], absorbChildren: true },
   { name: 'edge', kind: 'browser', exe: ['msedge', 'microsoft-edge', 'Microsoft Edge'], absorbChildren: true },

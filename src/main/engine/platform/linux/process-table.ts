@@ -59,6 +59,13 @@ export interface ScanResult {
   removed: number;
 }
 
+/** Anything that keeps a process table: the /proc reader here, or the systeminformation fallback elsewhere. */
+export interface ProcessSource {
+  readonly entries: Map<number, ProcEntry>;
+  scan(now: number): ScanResult;
+  countFds(): void;
+}
+
 export interface ProcessTableOptions {
   procRoot?: string;
   pageSize?: number;
@@ -69,7 +76,7 @@ const ZOMBIE = 'Z'.charCodeAt(0);
 /** One-character strings for process states, so a scan doesn't allocate one per process. */
 const STATE_CHARS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
-export class ProcessTable {
+export class ProcessTable implements ProcessSource {
   readonly entries = new Map<number, ProcEntry>();
   private readonly reader = new ProcFileReader(64 * 1024);
   private readonly cmdReader = new ProcFileReader(128 * 1024);
