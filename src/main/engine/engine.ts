@@ -45,6 +45,8 @@ export interface ContainerSource {
   sampledAt(): number | null;
   start(): void;
   stop(): void | Promise<void>;
+  /** New host, intervals or concurrency from the settings. */
+  updateSettings?(s: Settings): void;
 }
 
 /** The remediation planner; engine/remedies implements it. It may set alert.fixIds. */
@@ -171,6 +173,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const s = this.deps.settings();
     for (const p of this.processes.setRules(s.groups.rules)) this.deps.log(p);
     this.deps.analyzer?.updateSettings(s);
+    this.deps.containers?.updateSettings?.(s);
   }
 
   private ctx(): CollectorContext {
