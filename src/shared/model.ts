@@ -250,6 +250,8 @@ export interface FixResult {
   memBefore: number;
   memAfter: number;
   freedBytes: number;
+  /** Fixes this run made relevant, by id (e.g. stopping a parent that did not reap its zombies). */
+  followUpFixIds?: string[];
 }
 
 /** An empty Docker state for platforms or runs without the Docker collector. */

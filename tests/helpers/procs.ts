@@ -96,6 +96,51 @@ export class ProcessSwarm {
     return { rootPid, treePids };
   }
 
+  /** One idle process named `name` that ignores SIGTERM (an ignored signal stays ignored across exec). */
+  async spawnIgnoringTerm(name: string, seconds = 600): Promise<number> {
+    const c = spawn('bash', ['-c', `trap "" TERM; exec -a "$0" sleep ${seconds}`, name], { stdio: 'ignore' });
+    this.children.push(c);
+    const pid = c.pid as number;
+    await waitUntil(() => readCmdline(pid).startsWith(name), 5000, `${name} ignoring SIGTERM`);
+    this.track(pid);
+    return pid;
+  }
+
+  /** `count` processes named `name` that keep one CPU busy (a shell loop), for the "most recently active" keep policy. */
+  async spawnBusy(name: string, count: number): Promise<number[]> {
+    const pids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const c = spawn('bash', ['-c', 'exec -a "$0" bash -c "while :; do :; done"', name], { stdio: 'ignore' });
+      this.children.push(c);
+      if (c.pid) pids.push(c.pid);
+    }
+    await waitUntil(() => pids.every((p) => readCmdline(p).startsWith(name)), 5000, `${count} busy processes named ${name}`);
+    for (const p of pids) this.track(p);
+    return pids;
+  }
+
+  /** An idle process named `name` attached to a terminal (a pseudo-terminal made by `script`). */
+  async spawnOnTerminal(name: string, seconds = 600): Promise<number> {
+    // The process is a child of the terminal's shell (like an agent CLI started from a shell), not the session leader.
+    const c = spawn('script', ['-qfc', `exec -a "$HEADROOM_TEST_NAME" sleep ${seconds} & wait`, '/dev/null'], {
+      stdio: 'ignore',
+      env: { ...process.env, SHELL: '/bin/bash', HEADROOM_TEST_NAME: name },
+    });
+    this.children.push(c);
+    let pid = 0;
+    await waitUntil(
+      () => {
+        const shells = childrenOf(c.pid as number);
+        pid = shells.flatMap((sh) => childrenOf(sh)).find((p) => readCmdline(p).startsWith(name)) ?? 0;
+        return pid > 0;
+      },
+      5000,
+      `${name} on a terminal`,
+    );
+    this.track(pid);
+    return pid;
+  }
+
   /** Kills everything spawned that is still the same process. */
   cleanup(): void {
     for (const t of this.tracked) {

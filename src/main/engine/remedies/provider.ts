@@ -23,6 +23,12 @@ export type ProposalDraft = Omit<FixProposal, 'id' | 'createdAt'> & {
   addresses: string[];
   /** Opaque data the provider needs at run time (e.g. a new memory limit); stored with the proposal, never taken from outside. */
   params?: Record<string, unknown>;
+  /**
+   * Extra identity for the proposal id, on top of kind and targets (e.g. a chosen
+   * new memory limit). Leave out anything that changes from sample to sample,
+   * or the id will not survive from `headroom fixes` to `headroom fix <id>`.
+   */
+  idKey?: string;
 };
 
 export interface FixProvider {
@@ -38,6 +44,13 @@ export interface FixProvider {
   revalidate(target: FixTarget, proposal: FixProposal & { params?: Record<string, unknown> }): Promise<string | null>;
   /** Act on one target. Never throws: failures come back as outcome 'failed' with the engine's or kernel's message. */
   apply(target: FixTarget, proposal: FixProposal & { params?: Record<string, unknown> }): Promise<FixTargetResult>;
+  /**
+   * Optional: act on all the (already re-validated) targets of one proposal
+   * together, e.g. SIGTERM to every process of a tree and then one shared grace
+   * period. Returns one result per target, in any order. When absent, the
+   * framework calls `apply` for each target in turn.
+   */
+  applyAll?(targets: FixTarget[], proposal: FixProposal & { params?: Record<string, unknown> }): Promise<FixTargetResult[]>;
   /** Optional: what undo needs, recorded in the audit log (e.g. the previous memory limit). */
   undoInfo?(target: FixTarget, proposal: FixProposal & { params?: Record<string, unknown> }): Promise<Record<string, unknown> | null>;
 }

@@ -1,0 +1,221 @@
+/**
+ * Fresh, single-process reads of /proc for the remediation framework.
+ *
+ * The engine's process table can be seconds old; a fix must look at the
+ * process *as it is now* right before it signals it (PIDs get reused), so these
+ * reads bypass the table. They are not on the sampling path: a fix reads a few
+ * files per target, once.
+ */
+
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { parseMeminfo } from '../platform/linux/system-files.ts';
+
+/** PF_KTHREAD in /proc/PID/stat flags: a kernel thread, never a target. */
+const PF_KTHREAD = 0x00200000;
+
+/** A process as it is right now, with what the guards and the identity check need. */
+export interface LiveProcess {
+  pid: number;
+  ppid: number;
+  startTime: number;
+  state: string;
+  comm: string;
+  /** argv[0] basename (what `exec -a` sets), or comm when argv is empty. */
+  name: string;
+  cmdline: string;
+  uid: number;
+  session: number;
+  ttyNr: number;
+  kernelThread: boolean;
+  rssBytes: number;
+}
+
+/** Reads one process now, or null when it does not exist (or vanished mid-read). Never throws. */
+export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | null {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  const base = `${procRoot}/${pid}`;
+  let stat: string;
+  try {
+    stat = readFileSync(`${base}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The comm may hold spaces and parentheses, so fields are counted from the last ")".
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const comm = stat.slice(open + 1, close);
+  const f = stat.slice(close + 2).split(' ');
+  if (f.length < 22) return null;
+  const num = (fieldNo: number) => Number(f[fieldNo - 3]);
+  const kernelThread = (num(9) & PF_KTHREAD) !== 0;
+  const st = { state: f[0], ppid: num(4), session: num(6), ttyNr: num(7), startTime: num(22), rssPages: num(24) };
+  let uid = -1;
+  let rssBytes = st.rssPages * 4096;
+  try {
+    const status = readFileSync(`${base}/status`, 'latin1');
+    const u = /^Uid:\s+(\d+)/m.exec(status);
+    if (u) uid = Number(u[1]);
+    const r = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    if (r) rssBytes = Number(r[1]) * 1024;
+    else if (st.state === 'Z' || kernelThread) rssBytes = 0;
+  } catch {
+    /* vanished between the two reads: the identity check notices */
+  }
+  let cmdline = '';
+  let name = comm;
+  if (!kernelThread) {
+    try {
+      const raw = readFileSync(`${base}/cmdline`, 'utf8');
+      const trimmed = raw.endsWith('\0') ? raw.slice(0, -1) : raw;
+      const nul = trimmed.indexOf('\0');
+      const argv0 = nul < 0 ? trimmed : trimmed.slice(0, nul);
+      cmdline = trimmed.replace(/\0/g, ' ');
+      // Same naming rule as the process table, so a guard sees the same name the planner saw.
+      const first = argv0.startsWith('/') ? argv0 : argv0.split(' ')[0];
+      const slash = first.lastIndexOf('/');
+      const b = slash >= 0 ? first.slice(slash + 1) : first;
+      if (b.length > 0) name = b;
+    } catch {
+      /* a zombie or a vanished process has no cmdline */
+    }
+  }
+  return {
+    pid,
+    ppid: st.ppid,
+    startTime: st.startTime,
+    state: st.state,
+    comm,
+    name,
+    cmdline,
+    uid,
+    session: st.session,
+    ttyNr: st.ttyNr,
+    kernelThread,
+    rssBytes,
+  };
+}
+
+/** Only the start time and state, for the tight "is it gone yet" loop while a fix waits. */
+export function readStartAndState(pid: number, procRoot = '/proc'): { startTime: number; state: string } | null {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  try {
+    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+    const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], startTime: Number(fields[19]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Is the process with this identity still running? A PID that now has another
+ * start time is another process, and an exited one (zombie 'Z', dead 'X') holds
+ * no memory any more, so both count as gone.
+ */
+export function isRunning(pid: number, startTime: number, procRoot = '/proc'): boolean {
+  const now = readStartAndState(pid, procRoot);
+  return now !== null && now.startTime === startTime && now.state !== 'Z' && now.state !== 'X';
+}
+
+/** Does a process with this identity still exist at all (a zombie counts: it still holds its PID)? */
+export function exists(pid: number, startTime: number, procRoot = '/proc'): boolean {
+  const now = readStartAndState(pid, procRoot);
+  return now !== null && now.startTime === startTime && now.state !== 'X';
+}
+
+/** The PIDs from `pid`'s parent up to PID 1: the chain that started Headroom (terminal, shell, ...). */
+export function readAncestors(pid: number, procRoot = '/proc'): number[] {
+  const out: number[] = [];
+  let p = readPpid(pid, procRoot);
+  for (let depth = 0; p > 0 && depth < 256 && !out.includes(p); depth++) {
+    out.push(p);
+    if (p === 1) break;
+    p = readPpid(p, procRoot);
+  }
+  return out;
+}
+
+function readPpid(pid: number, procRoot: string): number {
+  try {
+    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Descendants of `pid` that run the same executable as `pid` itself, through
+ * a chain of such processes: its own helper processes (Electron's renderer
+ * and GPU processes). Read from
+ * /proc/PID/task/TID/children, so no full scan is needed. Bounded; never throws.
+ */
+export function readOwnHelpers(pid: number, procRoot = '/proc'): number[] {
+  let exe: string;
+  try {
+    exe = readlinkSync(`${procRoot}/${pid}/exe`);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  const seen = new Set<number>([pid]);
+  while (queue.length > 0 && seen.size < 2000) {
+    const p = queue.shift() as number;
+    for (const c of childPids(p, procRoot)) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      try {
+        // Only a helper's children can be helpers (Electron's zygote forks the renderers); a shell and what it runs cannot.
+        if (readlinkSync(`${procRoot}/${c}/exe`) === exe) {
+          out.push(c);
+          queue.push(c);
+        }
+      } catch {
+        /* exited, or a zombie */
+      }
+    }
+  }
+  return out;
+}
+
+function childPids(pid: number, procRoot: string): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`${procRoot}/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      for (const w of readFileSync(`${procRoot}/${pid}/task/${tid}/children`, 'latin1').split(' ')) {
+        const n = Number(w);
+        if (n > 0) out.push(n);
+      }
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return out;
+}
+
+/** Session id of a process (its session leader's PID), or -1. */
+export function readSession(pid: number, procRoot = '/proc'): number {
+  try {
+    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return -1;
+  }
+}
+
+/** System memory used (total − available, as `free` computes it), or 0 where /proc/meminfo is absent. */
+export function readUsedMemoryBytes(procRoot = '/proc'): number {
+  try {
+    return parseMeminfo(readFileSync(`${procRoot}/meminfo`, 'latin1')).usedBytes;
+  } catch {
+    return 0;
+  }
+}
