@@ -5,6 +5,7 @@
  */
 
 import { createHeadroom } from '../main/engine/create.ts';
+import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
 import { parseFlags } from './args.ts';
 import type { CliIo } from './io.ts';
 import { renderSnapshot } from './render-snapshot.ts';
@@ -14,6 +15,7 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('watch', args, { 'no-docker': { type: 'boolean' }, 'no-clear': { type: 'boolean' } }, false);
   const logLines: string[] = [];
   const h = createHeadroom({ docker: values['no-docker'] ? false : undefined, log: undefined });
+  attachNotifications(h, createNodeNotifier());
   const clear = values['no-clear'] || !process.stdout.isTTY ? '' : '\x1b[2J\x1b[H';
   h.engine.on('snapshot', (s) => {
     io.out(`${clear}${renderSnapshot(s)}\n${formatAlertLines(h.engine.alerts())}\n${logLines.slice(-3).join('\n')}\n(Ctrl-C to quit)`);

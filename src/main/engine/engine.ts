@@ -191,8 +191,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.deps.log(`engine: tick failed: ${(err as Error).message}`);
       this.emit('error', err as Error);
     }
+    // Not unref'd: a running engine is what keeps `watch` and `serve` alive; stop() clears it.
     this.timer = setTimeout(() => this.loop(), delay);
-    this.timer.unref?.();
   }
 
   /** Under memory pressure everything samples faster (settings.intervals.pressureFactor). */

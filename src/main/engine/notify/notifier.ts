@@ -1,0 +1,32 @@
+/**
+ * The one notifier interface. The desktop app implements it with Electron's
+ * `Notification` (src/main/notifications.ts), the headless modes with
+ * node-notifier (./node-notifier.ts: notify-send on Linux, Notification Center
+ * on macOS, toasts on Windows). What to say and when is decided once, in
+ * ./policy.ts, for both.
+ */
+
+export type NotificationUrgency = 'low' | 'normal' | 'critical';
+
+export interface HeadroomNotification {
+  /** Stable per subject (an alert id, "settings"): lets a platform replace rather than stack. */
+  tag: string;
+  /** Names the culprit: "claude ×16 — 5.4 GB, +1.2 GB/h, memory full in ~2 h 40 min". */
+  title: string;
+  /** What is going on and what to do. */
+  body: string;
+  urgency: NotificationUrgency;
+  /** No sound (the "resolved" notice, fix results). */
+  silent: boolean;
+  /** The alert it is about: clicking opens the window on it. */
+  alertId: string | null;
+  /** The top fix, offered as an action button where the platform has them (macOS). */
+  action: { label: string; fixId: string } | null;
+}
+
+export interface Notifier {
+  /** For the log: "electron", "notify-send"… */
+  readonly name: string;
+  /** Hands the notification to the platform; rejects with the platform's reason when it cannot. */
+  notify(n: HeadroomNotification): Promise<void>;
+}
