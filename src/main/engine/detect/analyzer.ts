@@ -1,0 +1,87 @@
+/**
+ * The analyzer the engine runs on every snapshot: feeds the watched series to
+ * the same LeakDetector that `headroom replay` runs, then evaluates the alert
+ * rules on the snapshot and the trends.
+ */
+
+import type { Alert, LeakTrend, Snapshot } from '../../../shared/model.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import type { SnapshotAnalyzer } from '../engine.ts';
+import { LeakDetector } from './leak-detector.ts';
+import { AlertRules } from './rules.ts';
+import { leakSeriesFromSnapshot, pidSetReplaced } from './series.ts';
+
+export interface AnalyzerOutput {
+  trends: LeakTrend[];
+  alerts: Alert[];
+  /** Alerts that changed state on this tick. */
+  transitions: Alert[];
+}
+
+export interface Analyzer extends SnapshotAnalyzer {
+  observe(s: Snapshot): AnalyzerOutput;
+  alerts(): Alert[];
+  trends(): LeakTrend[];
+}
+
+/** A series not fed for this long (its group went away) is forgotten, keeping state bounded. */
+const FORGET_AFTER_MS = 10 * 60 * 1000;
+
+export function createAnalyzer(settings: Settings): Analyzer {
+  const detector = new LeakDetector(settings.detector);
+  const rules = new AlertRules(settings);
+  const segmentKeys = new Map<string, string>();
+  const groupPids = new Map<string, number[]>();
+  const lastFed = new Map<string, number>();
+  let prevProcessesAt = -1;
+  let prevContainersAt: number | null = null;
+  let latest: AnalyzerOutput = { trends: [], alerts: [], transitions: [] };
+
+  return {
+    observe(s: Snapshot): AnalyzerOutput {
+      const tSec = s.t / 1000;
+      const processesFresh = s.sampledAt.processes !== prevProcessesAt;
+      if (processesFresh) {
+        // A group whose PID set was replaced restarted: its old evidence no longer applies.
+        for (const g of s.groups) {
+          if (pidSetReplaced(groupPids.get(g.name), g.pids)) {
+            for (const suffix of ['rss', 'threads', 'fds']) detector.newSegment(`process.group.${g.name}.${suffix}`, tSec);
+          }
+          groupPids.set(g.name, g.pids);
+        }
+      }
+      for (const w of leakSeriesFromSnapshot(s, prevProcessesAt, prevContainersAt)) {
+        if (w.segmentKey !== '') {
+          const prev = segmentKeys.get(w.series);
+          if (prev !== undefined && prev !== w.segmentKey) detector.newSegment(w.series, tSec);
+          segmentKeys.set(w.series, w.segmentKey);
+        }
+        detector.push(w.series, tSec, w.value, w.limit);
+        lastFed.set(w.series, s.t);
+      }
+      prevProcessesAt = s.sampledAt.processes;
+      prevContainersAt = s.sampledAt.containers;
+      for (const [series, at] of lastFed) {
+        if (s.t - at > FORGET_AFTER_MS) {
+          detector.forget(series, tSec);
+          lastFed.delete(series);
+          segmentKeys.delete(series);
+        }
+      }
+      if (processesFresh && groupPids.size > 4 * s.groups.length + 100) {
+        const live = new Set(s.groups.map((g) => g.name));
+        for (const name of groupPids.keys()) if (!live.has(name)) groupPids.delete(name);
+      }
+      const trends = detector.trends();
+      const { alerts, transitions } = rules.evaluate(s, trends);
+      latest = { trends, alerts, transitions };
+      return latest;
+    },
+    updateSettings(s: Settings) {
+      detector.updateSettings(s.detector);
+      rules.updateSettings(s);
+    },
+    alerts: () => latest.alerts,
+    trends: () => latest.trends,
+  };
+}
