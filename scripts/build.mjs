@@ -13,8 +13,9 @@ const targets = [
   // Electron main and preload (sandboxed preloads must be CommonJS).
   { ...node, entryPoints: ['src/main/index.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] },
   { ...node, entryPoints: ['src/preload/index.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] },
-  // The renderer runs in a browser: everything bundled.
-  { bundle: true, platform: 'browser', target: 'chrome120', format: 'esm', sourcemap: true, logLevel: 'warning', entryPoints: ['src/renderer/main.ts'], outfile: 'dist/renderer/main.js' },
+  // The renderer runs in a browser: everything bundled, minified, as a classic script
+  // (module scripts from file:// are refused in some Electron setups; a deferred classic script loads everywhere).
+  { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning', entryPoints: ['src/renderer/main.ts'], outfile: 'dist/renderer/main.js' },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts the real system parts the tests use, only where missing:
 # a Docker engine (scripts/provision-docker.sh), Debian's Chromium for the e2e,
-# and Xvfb + D-Bus + dunst + libnotify for the notification test.
+# Xvfb + D-Bus + dunst + libnotify for the notification test, and Prometheus
+# (prometheus + promtool) for the /metrics scrape test.
 # Idempotent, so `npm test` can call it every time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,6 +15,7 @@ command -v dunst >/dev/null 2>&1 || need+=(dunst)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v import >/dev/null 2>&1 && import -version >/dev/null 2>&1 || need+=(imagemagick)
 command -v dbus-monitor >/dev/null 2>&1 || need+=(dbus)
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

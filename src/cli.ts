@@ -3,9 +3,15 @@
  * returns its exit code; usage errors print one line and exit 2.
  */
 
+import { fixCommand } from './cli/fix.ts';
+import { fixesCommand } from './cli/fixes.ts';
 import { historyCommand } from './cli/history.ts';
 import { UsageError, processIo, type CliIo } from './cli/io.ts';
+import { logCommand } from './cli/log.ts';
+import { metricsCommand } from './cli/metrics.ts';
 import { replayCommand } from './cli/replay.ts';
+import { reportCommand } from './cli/report.ts';
+import { serveCommand } from './cli/serve.ts';
 import { snapshotCommand } from './cli/snapshot.ts';
 import { watchCommand } from './cli/watch.ts';
 
@@ -19,6 +25,12 @@ const COMMANDS: Record<string, Command> = {
   watch: { summary: 'watch                           live terminal view, refreshed every 2 s (records history)', run: watchCommand },
   history: { summary: 'history <series> --since 3h [--json|--csv]   recorded samples of one series', run: historyCommand },
   replay: { summary: 'replay FILE.csv [--json]        run the live leak detector on a recorded trace', run: replayCommand },
+  serve: { summary: 'serve [--port N] [--host H] [--no-open] [--no-docker]   the window in a browser (web mode, token URL)', run: serveCommand },
+  fixes: { summary: 'fixes [--json] [--no-docker]    the one-click fixes on offer now, with their ids', run: fixesCommand },
+  fix: { summary: 'fix <id> [--dry-run] [--yes] [--json] [--no-docker]   preview, confirm and run one fix', run: (args, io) => fixCommand(args, io) },
+  log: { summary: 'log [--json] [--limit N]        the audit log of fixes run', run: logCommand },
+  report: { summary: 'report [--since 3h] [--out FILE.md] [--html] [--no-live]   analysis report of the recorded history', run: reportCommand },
+  metrics: { summary: 'metrics [--port 9464] [--host H] [--token-file F]   Prometheus /metrics exporter (runs the engine)', run: metricsCommand },
 };
 
 function usage(): string {

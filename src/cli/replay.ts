@@ -61,7 +61,8 @@ export async function replayFile(path: string, detectorSettings: Settings['detec
 
   const handle = (raw: string) => {
     lineNo++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1); // a byte-order mark from a spreadsheet
     if (!sawHeader) {
       if (line.trim() !== 't,series,value,limit') throw new TraceError(`line ${lineNo}: expected the header "t,series,value,limit", got "${line.slice(0, 60)}"`);
       sawHeader = true;
@@ -123,7 +124,21 @@ export async function replayFile(path: string, detectorSettings: Settings['detec
   return out;
 }
 
+/**
+ * `headroom replay FILE.csv [--json]`. Returns the exit code: 0, or 2 with one
+ * error line for a bad flag or a malformed/unreadable file.
+ */
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  try {
+    return await replay(args, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(err.message);
+    return 2;
+  }
+}
+
+async function replay(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags('replay', args, { json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('headroom replay: give one trace file, e.g. headroom replay trace.csv --json');
   // The detector windows come from the user's settings, as in the live app.

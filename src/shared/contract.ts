@@ -40,6 +40,8 @@ export interface InvokeChannels {
   'fix:run': { req: { id: string }; res: FixResult };
   'settings:get': { req: void; res: Settings };
   'settings:set': { req: SettingsPatch; res: Settings };
+  /** An analysis report of the history since `sinceMs` ("Export report…"), and a file name to save it under. */
+  'report:export': { req: { sinceMs: number; format: 'md' | 'html' }; res: { text: string; fileName: string } };
 }
 
 /** Push channels: main → renderer. */
@@ -66,6 +68,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'fix:run',
   'settings:get',
   'settings:set',
+  'report:export',
 ];
 
 export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push'];

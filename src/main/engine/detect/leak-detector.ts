@@ -1,41 +1,48 @@
 /**
  * The leak-trend detector: one instance watches many series (system memory,
  * each application's RSS, fds and threads, each container's memory) and says
- * when one of them is leaking — growing steadily, not just busy.
+ * when one of them is leaking — growing steadily, not just busy. The live
+ * analyzer and `headroom replay` run this same class.
  *
- * Method (measured on the shared traces and the synthetic suite in
- * tests/engine/detect; see the report in tests/engine/detect/README.md):
+ * Method (chosen by measurement; tests/engine/detect/README.md has the numbers):
  *
- * 1. Samples are reduced to fixed time buckets (median per bucket; 720
- *    buckets per `maxWindowSeconds`, i.e. 30 s by default), kept in a bounded
- *    ring. Each series evaluates once per closed bucket, at a phase derived
- *    from its name, so 200 series spread their work over the bucket period.
- * 2. A set of windows ending now (minSpan·√2^k, plus the whole segment) is
- *    fitted, each on ≤ 64 merged points: Theil–Sen slope, Sen's interval and
- *    a Mann–Kendall z whose variance is inflated by (1+r)/(1−r), r being the
- *    lag-1 autocorrelation of the detrended points.
- * 3. A window reports a leak only if ALL of these hold:
+ * 1. Samples are reduced to fixed time buckets (median per bucket; 720 buckets
+ *    per `maxWindowSeconds`, 30 s by default) kept in a bounded ring. A series
+ *    is evaluated when one of its buckets closes, at a phase derived from its
+ *    name, so 200 series spread their work over the bucket period.
+ * 2. Windows ending now (minSpan·√2^k, plus the whole segment) are fitted on
+ *    ≤ 64 merged points: Theil–Sen slope, Sen's interval and a Mann–Kendall
+ *    z whose variance is inflated for autocorrelated noise — by the lag-1
+ *    correlation of the window's residuals (bias-corrected), or by the
+ *    correlation measured on the whole segment at that spacing, whichever is
+ *    larger (a short window half-absorbs a slow wander and hides it).
+ * 3. A window shows a leak only if ALL of these hold:
  *    - significant: corrected z ≥ 3;
- *    - material: growth over the window ≥ 3 noise scales;
- *    - long enough for its speed: span ≥ time-scale/12, where the time scale
- *      is the shorter of the doubling time and the time to the limit, clamped
- *      to [fast span, slow span] (fast span = 4 × minSpanSeconds); a leak
- *      that fills the limit within 3 fast spans needs only ETA/4. So a
- *      runaway is reported in minutes, a slow leak only after hours;
- *    - sustained: both halves of the window grow (≥ 30 % of the window's
- *      slope each), which rejects one-off steps and batch jobs;
- *    - not decelerating: the second half's slope is not significantly below
- *      80 % of the first half's, which rejects caches warming up;
- *    - new territory: at least half of the window's growth lies above the
- *      highest level the series reached before the window (remembered for
- *      ~36 h), which rejects memory climbing back after a dip and daily swings.
- * 4. Segments: a clock jump backwards, a sampling gap, or a deep drop (a
- *    restart the caller did not announce) starts a new segment, so no slope
- *    is ever fitted across them. A drop ends a reported leak at once; if the
- *    next segment grows again at a similar rate (a leak an OOM kill keeps
+ *    - material: the growth over the window is ≥ 3 noise scales;
+ *    - worth it: the doubling time is under 48 h;
+ *    - long enough for its speed: the fast span (4 × minSpanSeconds) while the
+ *      doubling time — taken at the low end of the slope's interval — is under
+ *      2 × slowSpanSeconds, growing with its square beyond, up to the slow
+ *      span. A leak that fills its limit within 3 fast spans needs only
+ *      max(2·minSpan, ETA/3). So runaways are reported in minutes, slow
+ *      leaks only after hours;
+ *    - sustained: each half of the window grows at ≥ 30 % of the window's
+ *      slope (rejects one-off steps and batch jobs);
+ *    - not decelerating: the second half's slope is not below half the
+ *      first's, nor significantly below 80 % of it (rejects caches warming up);
+ *    - new territory: ≥ 70 % of the window's growth lies above the highest
+ *      5-minute level seen before the window (remembered ~36 h), which rejects
+ *      memory climbing back after a dip, and daily swings.
+ *    The slope reported is that of the longest significant window that agrees
+ *    with the one that showed the leak (each inside the other's interval).
+ * 4. Segments: a clock going backwards, a sampling gap, or a deep drop (a
+ *    restart nobody announced) starts a new segment, so no slope is ever fitted
+ *    across them; `newSegment` does the same for announced restarts and also
+ *    forgets the high-water mark. A drop ends a reported leak at once; if the
+ *    next segment grows again at a similar rate (a leak that OOM kills keep
  *    resetting) the new-territory test is waived for it.
- * 5. A reported leak ends when the recent window's slope falls below a quarter
- *    of the reported slope with its upper bound below 60 % of it (hysteresis).
+ * 5. A reported leak ends (hysteresis) when the recent window's slope is below
+ *    a quarter of the reported slope and its upper bound below 60 % of it.
  */
 
 import type { LeakTrend } from '../../../shared/model.ts';
@@ -59,91 +66,80 @@ export interface LeakEvent {
   strength?: number;
   /** Span of the window that carried the evidence, seconds. */
   window_s?: number;
-  /** For leak.end: 'flat' (growth stopped), 'reset' (memory dropped: restart), 'segment' (caller announced a restart), 'forget'. */
-  reason?: string;
+  /** leak.end: 'flat' (growth stopped), 'reset' (memory dropped: a restart), 'segment' (restart announced), 'forget' (series gone). */
+  reason?: 'flat' | 'reset' | 'segment' | 'forget';
 }
 
 export type DetectorOptions = Settings['detector'];
 
-/** Internal constants; exposed so tests and the bench can measure alternatives. Defaults are the chosen method. */
+/**
+ * Internal constants. Exposed so the tests and the bench can measure the
+ * alternatives; the defaults are the chosen method.
+ */
 export interface DetectorTuning {
-  /** Fine buckets per maxWindowSeconds. */
-  bucketsPerWindow: number;
-  /** Points a window is merged down to before the O(n²) fit. */
-  maxPoints: number;
-  /** Ratio between successive window spans. */
-  windowRatio: number;
   /** Minimum corrected Mann–Kendall z. */
   zMin: number;
   /** Growth over the window must exceed this many noise scales. */
   materialSigmas: number;
-  /** Required span = time scale × this (time scale = min(doubling time, ETA)). */
-  spanFraction: number;
+  /** Doubling times longer than this are not worth a report. */
+  maxDoublingSeconds: number;
+  /** The span bar is the fast span up to a doubling time of this × slowSpanSeconds, then grows with its square. */
+  quadKnee: number;
+  /** 0: the span bar uses the slope; 1: the low end of its interval; between: a geometric blend. */
+  caution: number;
   /** A leak that fills its limit within this many fast spans is an emergency. */
   emergencyFastSpans: number;
-  /** Each half of the window must grow at least this fraction of the window's slope. */
-  halfFloor: number;
-  /** Deceleration: second-half slope below this × first-half slope ... */
-  decelRatio: number;
-  /** ... by at least this many standard errors, rejects the window. */
-  decelZ: number;
-  /** Second-half slope below this × first-half slope rejects the window outright. */
-  decelHardRatio: number;
-  /** Fraction of the window's growth that must lie above the previous high-water mark. */
-  newTerritory: number;
-  /** Leaks slower than this (doubling time and ETA both longer) are not worth a report. */
-  maxTimeScaleSeconds: number;
   correction: AutocorrCorrection;
-  /** Use the segment-wide noise autocorrelation (variogram) as a floor for each window's correction. */
+  /** Also inflate each window's variance by the noise correlation measured on the whole segment. */
   noisePrior: boolean;
-  /** Cap of that prior per merged point. */
-  noisePriorCap: number;
-  /** Report the slope of the longest window that shows the leak (else the narrowest interval). */
+  /** Report the slope of the longest agreeing window (else the window that showed the leak). */
   longestWindow: boolean;
   useHalves: boolean;
   useDecel: boolean;
   useHighWater: boolean;
-  /** A bucket this far (fraction of level) below the recent level, and below the recent minimum, is a restart. */
+  /** Each half of the window must grow at least this fraction of the window's slope. */
+  halfFloor: number;
+  /** Second-half slope below this × first-half slope, significantly, is deceleration ... */
+  decelRatio: number;
+  decelZ: number;
+  /** ... and below this × first-half slope it is deceleration outright. */
+  decelHardRatio: number;
+  /** Fraction of the window's growth that must lie above the previous high-water mark. */
+  newTerritory: number;
+  /** A bucket this far (fraction of the level) below the recent level, and below the recent minimum, is a restart ... */
   dropFraction: number;
-  /** A bucket this far below the recent level is a restart whatever the recent minimum. */
+  /** ... and this far below, whatever the recent minimum. */
   hardDropFraction: number;
-  /** Slots of the high-water memory (each 1/6 of the window). */
-  highWaterSlots: number;
-  /** End: recent slope below this × reported slope ... */
+  /** End: recent slope below this × reported slope, with its upper bound below endHighFraction × reported slope. */
   endSlopeFraction: number;
-  /** ... and its upper bound below this × reported slope. */
   endHighFraction: number;
 }
 
-export const DEFAULT_TUNING: DetectorTuning = {
-  bucketsPerWindow: 720,
-  maxPoints: 64,
-  windowRatio: Math.SQRT2,
+export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   zMin: 3,
   materialSigmas: 3,
-  spanFraction: 1 / 12,
+  maxDoublingSeconds: 48 * 3600,
+  quadKnee: 2,
+  caution: 1,
   emergencyFastSpans: 3,
-  halfFloor: 0.3,
-  decelRatio: 0.8,
-  decelZ: 1.65,
-  decelHardRatio: 0.5,
-  newTerritory: 0.5,
-  maxTimeScaleSeconds: 48 * 3600,
   correction: 'lag1',
   noisePrior: true,
-  noisePriorCap: 0.995,
   longestWindow: true,
   useHalves: true,
   useDecel: true,
   useHighWater: true,
+  halfFloor: 0.3,
+  decelRatio: 0.8,
+  decelZ: 1.65,
+  decelHardRatio: 0.5,
+  newTerritory: 0.7,
   dropFraction: 0.25,
   hardDropFraction: 0.5,
-  highWaterSlots: 36,
   endSlopeFraction: 0.25,
   endHighFraction: 0.6,
 };
 
-/** Why a window was or was not a leak (for tests, the bench and debugging). */
+/** Why a window was or was not a leak (tests and debugging read it). */
 export type WindowReason =
   | 'leak'
   | 'too-few'
@@ -158,54 +154,65 @@ export type WindowReason =
 
 export interface WindowVerdict {
   reason: WindowReason;
+  /** Seconds covered. */
   span: number;
   fit: TrendFit;
   /** Fitted level at the window's end. */
   level: number;
   etaSeconds: number | null;
+  /** The span this window's speed called for (0 when it failed before that test). */
   requiredSpan: number;
 }
 
-interface Prior {
-  slope: number;
-}
+/** Fine buckets per maxWindowSeconds. */
+const BUCKETS_PER_WINDOW = 720;
+/** Points a window is merged down to before the O(n²) fit. */
+const MAX_POINTS = 64;
+/** A window is judged this many times while it slides by its own length (bounds the per-tick CPU). */
+const WINDOW_REVISITS = 32;
+/** While a leak is reported, the full window sweep runs every this many evaluations (the end test every time). */
+const LEAKING_REFRESH = 8;
+/** Levels are compared as 5-minute means, so one noisy bucket does not set the high-water mark. */
+const HIGH_WATER_SMOOTH_SECONDS = 300;
+/** The high-water memory keeps this many slots of 1/6 window each: 36 h by default. */
+const HIGH_WATER_SLOTS = 36;
+/** The noise model's local line spans ±(this × minSpanSeconds): ±30 min by default. */
+const NOISE_HALF_WINDOW_FACTOR = 6;
 
 class SeriesState {
   readonly ring: BucketRing;
   readonly open = new OpenBucket();
   readonly highWater: HighWaterMemory;
   lastT = NaN;
+  /** Running typical sampling interval, for the gap test. */
   typicalDt = NaN;
   segStart = NaN;
   limit: number | null = null;
   leaking = false;
   leakSlope = 0;
   leakVerdict: WindowVerdict | null = null;
-  prior: Prior | null = null;
+  /** Slope of a leak that a drop (restart) ended: the next segment may repeat it. */
+  priorSlope: number | null = null;
+  /** Bucket-level noise scale, for the restart test. */
   noise = 0;
   evaluations = 0;
   trend: LeakTrend | null = null;
-  lastValue = NaN;
 
   constructor(
     readonly series: string,
     readonly phase: number,
     capacity: number,
-    hwSlots: number,
-    bucketsPerSlot: number,
-    smoothSeconds: number,
-    smoothCapacity: number,
+    bucketSeconds: number,
   ) {
     this.ring = new BucketRing(capacity);
-    this.highWater = new HighWaterMemory(hwSlots, bucketsPerSlot, smoothSeconds, smoothCapacity);
+    this.highWater = new HighWaterMemory(
+      HIGH_WATER_SLOTS,
+      Math.max(1, Math.round(capacity / 6)),
+      HIGH_WATER_SMOOTH_SECONDS,
+      Math.ceil(HIGH_WATER_SMOOTH_SECONDS / bucketSeconds) + 1,
+    );
   }
 }
-
-/** How many times a window is judged while it slides by its own length (bounds the per-tick CPU). */
-const WINDOW_REVISITS = 16;
-
-/** Levels are compared as 5-minute means, so one noisy bucket does not set the high-water mark. */
-const HIGH_WATER_SMOOTH_SECONDS = 300;
 
 /** FNV-1a, for a stable per-series bucket phase. */
 function hash(s: string): number {
@@ -222,34 +229,35 @@ export class LeakDetector {
   private readonly tuning: DetectorTuning;
   private readonly states = new Map<string, SeriesState>();
   private bucketSeconds = 30;
-  // Shared scratch: the detector is synchronous, one evaluation at a time.
+  private capacity = 0;
+  // Shared scratch: the detector is synchronous and evaluates one series at a time.
   private T = new Float64Array(0);
   private V = new Float64Array(0);
   private C = new Float64Array(0);
   private SM = new Float64Array(0);
   private PM = new Float64Array(0);
-  private readonly PT: Float64Array;
-  private readonly PV: Float64Array;
-  private readonly MT: Float64Array;
-  private readonly MV: Float64Array;
-  private readonly scratch: TrendScratch;
+  private HP = new Float64Array(0);
+  private readonly PT = new Float64Array(MAX_POINTS + 1);
+  private readonly PV = new Float64Array(MAX_POINTS + 1);
+  private readonly MT = new Float64Array(MAX_POINTS + 1);
+  private readonly MV = new Float64Array(MAX_POINTS + 1);
+  private readonly scratch = new TrendScratch(MAX_POINTS + 1);
   private readonly windows: number[] = [];
+  /** Complete fits of the current evaluation (for the reported slope). */
+  private readonly fitted: WindowVerdict[] = [];
   /** Noise AR(1) coefficient per merge factor, for the series being evaluated. */
   private readonly phiCache = new Map<number, number>();
   private phiN = 0;
+  private highPassReady = false;
+  private highPassCut = 0;
 
   constructor(opts: DetectorOptions, tuning: Partial<DetectorTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.opts = opts;
-    this.PT = new Float64Array(this.tuning.maxPoints + 1);
-    this.PV = new Float64Array(this.tuning.maxPoints + 1);
-    this.MT = new Float64Array(this.tuning.maxPoints + 1);
-    this.MV = new Float64Array(this.tuning.maxPoints + 1);
-    this.scratch = new TrendScratch(this.tuning.maxPoints + 1);
     this.configure(opts);
   }
 
-  /** Applies new detector settings. Series whose bucket size changes start over (their old buckets do not fit). */
+  /** Applies new detector settings. If the bucket size changes, series start over (old buckets do not fit). */
   updateSettings(opts: DetectorOptions): void {
     const before = this.bucketSeconds;
     this.configure(opts);
@@ -258,18 +266,20 @@ export class LeakDetector {
 
   private configure(opts: DetectorOptions): void {
     this.opts = opts;
-    this.bucketSeconds = Math.max(1, Math.min(600, opts.maxWindowSeconds / this.tuning.bucketsPerWindow));
-    const cap = Math.ceil(opts.maxWindowSeconds / this.bucketSeconds) + 2;
-    if (this.T.length < cap) {
+    this.bucketSeconds = Math.max(1, Math.min(600, opts.maxWindowSeconds / BUCKETS_PER_WINDOW));
+    this.capacity = Math.ceil(opts.maxWindowSeconds / this.bucketSeconds) + 2;
+    if (this.T.length < this.capacity) {
+      const cap = this.capacity;
       this.T = new Float64Array(cap);
       this.V = new Float64Array(cap);
       this.C = new Float64Array(cap);
       this.SM = new Float64Array(cap);
       this.PM = new Float64Array(cap);
+      this.HP = new Float64Array(cap);
     }
   }
 
-  /** Span below which a verdict needs an emergency (4 × minSpan, within [minSpan, slowSpan]). */
+  /** The evidence a leak normally needs: 4 × minSpan, within [minSpan, slowSpan]. */
   private get fastSpan(): number {
     return Math.max(this.opts.minSpanSeconds, Math.min(4 * this.opts.minSpanSeconds, this.opts.slowSpanSeconds));
   }
@@ -277,10 +287,7 @@ export class LeakDetector {
   private state(series: string): SeriesState {
     let st = this.states.get(series);
     if (!st) {
-      const cap = Math.ceil(this.opts.maxWindowSeconds / this.bucketSeconds) + 2;
-      const perSlot = Math.max(1, Math.round(cap / 6));
-      const smoothCapacity = Math.ceil(HIGH_WATER_SMOOTH_SECONDS / this.bucketSeconds) + 1;
-      st = new SeriesState(series, (hash(series) % 1000) / 1000, cap, this.tuning.highWaterSlots, perSlot, HIGH_WATER_SMOOTH_SECONDS, smoothCapacity);
+      st = new SeriesState(series, (hash(series) % 1000) / 1000, this.capacity, this.bucketSeconds);
       this.states.set(series, st);
     }
     return st;
@@ -288,9 +295,9 @@ export class LeakDetector {
 
   /**
    * Feeds one sample. `t` is in seconds (any origin); it should increase, but
-   * a step backwards or a long gap is handled as a new segment rather than
-   * trusted. Non-finite samples are ignored. Returns the events this sample
-   * caused (usually none).
+   * a step backwards or a long gap starts a new segment rather than being
+   * trusted. Non-finite samples are ignored. `limit` is what the series cannot
+   * exceed (null: unknown). Returns the events this sample caused, usually none.
    */
   push(series: string, t: number, value: number, limit: number | null): LeakEvent[] {
     if (!Number.isFinite(t) || !Number.isFinite(value)) return [];
@@ -314,21 +321,20 @@ export class LeakDetector {
     st.open.add(t, value);
     if (Number.isNaN(st.segStart)) st.segStart = t;
     st.lastT = t;
-    st.lastValue = value;
     return events;
   }
 
   /**
-   * Starts a new segment for a series (process or container restarted): the
-   * old evidence and the remembered high-water mark no longer apply. A leak
-   * being reported ends.
+   * Starts a new segment for a series whose process or container restarted:
+   * the old evidence and the remembered high-water mark no longer apply, and a
+   * leak being reported ends.
    */
   newSegment(series: string, t: number): LeakEvent[] {
     const st = this.states.get(series);
     if (!st) return [];
     const events: LeakEvent[] = [];
     if (st.leaking) events.push(this.endLeak(st, t, 'segment'));
-    st.prior = null;
+    st.priorSlope = null;
     st.open.reset(NaN);
     st.ring.clear();
     st.highWater.clear();
@@ -340,6 +346,7 @@ export class LeakDetector {
     return events;
   }
 
+  /** The latest trend of a series, or null before its first verdict. */
   trend(series: string): LeakTrend | null {
     return this.states.get(series)?.trend ?? null;
   }
@@ -355,6 +362,12 @@ export class LeakDetector {
     return this.states.get(series)?.leaking ?? false;
   }
 
+  /** Storage of one series: buckets held and the fixed capacity (state is bounded by maxWindowSeconds). */
+  storage(series: string): { buckets: number; capacity: number; bucketSeconds: number } | null {
+    const st = this.states.get(series);
+    return st ? { buckets: st.ring.size, capacity: st.ring.capacity, bucketSeconds: this.bucketSeconds } : null;
+  }
+
   /** Series currently tracked. */
   seriesNames(): string[] {
     return [...this.states.keys()];
@@ -368,13 +381,12 @@ export class LeakDetector {
     return st.leaking ? [this.endLeak(st, t ?? st.lastT, 'forget')] : [];
   }
 
-  /** Closes the open bucket at time `now`: restart check, storage, evaluation. */
+  /** Closes a series' open bucket now (end of a replay): its samples count in the final verdict. */
   flush(series: string): LeakEvent[] {
     const st = this.states.get(series);
     if (!st || st.open.empty) return [];
     const events: LeakEvent[] = [];
     this.closeBucket(st, st.lastT, events);
-    st.open.reset(NaN);
     return events;
   }
 
@@ -394,7 +406,7 @@ export class LeakDetector {
     st.open.reset(NaN);
     if (this.isRestart(st, m)) {
       if (st.leaking) {
-        st.prior = { slope: st.leakSlope };
+        st.priorSlope = st.leakSlope;
         events.push(this.endLeak(st, now, 'reset'));
       }
       this.breakSegment(st);
@@ -406,7 +418,7 @@ export class LeakDetector {
     this.evaluate(st, now, events);
   }
 
-  /** A deep drop below everything seen lately: the process restarted (or was OOM-killed). */
+  /** A deep drop below everything seen lately: the process restarted or was OOM-killed. */
   private isRestart(st: SeriesState, m: number): boolean {
     const ring = st.ring;
     const n = ring.size;
@@ -414,18 +426,19 @@ export class LeakDetector {
     const a = ring.valueAt(n - 1);
     const b = ring.valueAt(n - 2);
     const c = ring.valueAt(n - 3);
-    const ref = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    const ref = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of the last three
     if (!(ref > 0)) return false;
     const drop = ref - m;
     if (drop >= this.tuning.hardDropFraction * ref) return true;
     if (drop < this.tuning.dropFraction * ref || drop < 6 * st.noise) return false;
+    // A garbage collection falls back to the floor of the last minutes; a restart falls below it.
     const look = Math.max(3, Math.round(300 / this.bucketSeconds));
     let low = Infinity;
     for (let i = Math.max(0, n - look); i < n; i++) low = Math.min(low, ring.valueAt(i));
     return m < low - 3 * st.noise - 0.05 * ref;
   }
 
-  private endLeak(st: SeriesState, t: number, reason: string): LeakEvent {
+  private endLeak(st: SeriesState, t: number, reason: LeakEvent['reason']): LeakEvent {
     st.leaking = false;
     st.leakVerdict = null;
     if (st.trend) st.trend = { ...st.trend, leaking: false };
@@ -441,30 +454,35 @@ export class LeakDetector {
     this.computeHighWater(n);
     this.phiCache.clear();
     this.phiN = n;
-    const tu = this.tuning;
+    this.highPassReady = false;
 
-    // The whole segment (bounded by the ring) gives the displayed trend.
     const windows = this.windows;
     windows.length = 0;
-    for (let w = this.opts.minSpanSeconds; w < spanAvail * 0.93; w *= tu.windowRatio) windows.push(w);
-    windows.push(spanAvail);
+    for (let w = this.opts.minSpanSeconds; w < spanAvail * 0.93; w *= Math.SQRT2) windows.push(w);
+    windows.push(spanAvail); // the whole segment: also the displayed trend
 
     let best: WindowVerdict | null = null;
     let full: WindowVerdict | null = null;
     let noise = st.noise;
     st.evaluations++;
-    for (let k = windows.length - 1; k >= 0; k--) {
-      // A long window changes little from one bucket to the next: it is judged every W/16.
+    // While a leak is reported, its verdict only needs refreshing now and then; the end test runs every time.
+    const sweep = !st.leaking || st.evaluations % LEAKING_REFRESH === 0;
+    for (let k = sweep ? windows.length - 1 : -1; k >= 0; k--) {
+      // A long window changes little from one bucket to the next: it is judged every W/32.
       const stride = Math.max(1, Math.floor(windows[k] / (WINDOW_REVISITS * this.bucketSeconds)));
       if ((st.evaluations + k) % stride !== 0) continue;
-      const verdict = this.judgeWindow(st, n, tEnd - windows[k] - 1e-9);
+      const isFull = k === windows.length - 1;
+      const verdict = this.judgeWindow(st, n, tEnd - windows[k] - 1e-9, isFull);
       if (!verdict) continue;
-      if (k === windows.length - 1) full = verdict;
-      noise = verdict.fit.sigma; // ends with the shortest window: bucket-level noise, for the restart test
-      if (verdict.reason !== 'leak') continue;
-      if (!best || (tu.longestWindow ? verdict.span > best.span : relWidth(verdict.fit) < relWidth(best.fit))) best = verdict;
+      if (isFull) full = verdict;
+      // The loop ends with the shortest window: its residual scale is the bucket-level noise.
+      if (Number.isFinite(verdict.fit.sigma)) noise = verdict.fit.sigma;
+      if (!verdict.fit.partial) this.fitted.push(verdict);
+      if (verdict.reason === 'leak' && (!best || verdict.span > best.span)) best = verdict;
     }
     st.noise = noise;
+    if (best && this.tuning.longestWindow) best = this.longestAgreeing(best);
+    this.fitted.length = 0;
 
     if (best && !st.leaking) {
       st.leaking = true;
@@ -483,19 +501,35 @@ export class LeakDetector {
         strength: strengthOf(best.fit),
         window_s: Math.round(best.span),
       });
-    } else if (best && st.leaking) {
+    } else if (best) {
       st.leakVerdict = best;
     } else if (st.leaking) {
       this.checkEnd(st, n, tEnd, now, events);
     }
-    this.updateTrend(st, full, n);
+    if (sweep) this.updateTrend(st, full, n);
+    else if (st.trend) st.trend = { ...st.trend, level: V[n - 1], etaSeconds: etaFrom(st.trend.slopePerHour / 3600, st.limit, V[n - 1]) };
+  }
+
+  /**
+   * The slope to report: a longer window that was significant and agrees with
+   * the one that showed the leak (each slope inside the other's interval)
+   * measures the same growth with less noise, even if it failed a shape test
+   * by chance (a linear leak's two halves differ by noise).
+   */
+  private longestAgreeing(best: WindowVerdict): WindowVerdict {
+    let out = best;
+    for (const v of this.fitted) {
+      if (v.span <= out.span || v.fit.z < this.tuning.zMin || !(v.fit.slope > 0)) continue;
+      if (inside(v.fit, best.fit) && inside(best.fit, v.fit)) out = { ...v, reason: 'leak', requiredSpan: best.requiredSpan };
+    }
+    return out;
   }
 
   /** Hysteresis: a leak ends only when the recent growth is clearly well below the reported rate. */
   private checkEnd(st: SeriesState, n: number, tEnd: number, now: number, events: LeakEvent[]): void {
     const span = Math.max(this.fastSpan, Math.min(st.leakVerdict?.span ?? 0, this.opts.slowSpanSeconds) / 2);
     if (tEnd - this.T[0] < span * 0.93) return;
-    const v = this.judgeWindow(st, n, tEnd - span);
+    const v = this.judgeWindow(st, n, tEnd - span, true);
     if (!v || v.fit.n < 8) return;
     const ref = st.leakSlope;
     if (v.fit.slope < this.tuning.endSlopeFraction * ref && v.fit.slopeHigh < this.tuning.endHighFraction * ref) {
@@ -508,7 +542,6 @@ export class LeakDetector {
     if (!shown) return;
     const level = this.V[n - 1];
     const slope = shown.fit.slope;
-    const eta = slope > 0 && st.limit !== null ? Math.max(0, (st.limit - level) / slope) : null;
     st.trend = {
       series: st.series,
       leaking: st.leaking,
@@ -518,41 +551,12 @@ export class LeakDetector {
       strength: strengthOf(shown.fit),
       level,
       limit: st.limit,
-      etaSeconds: eta,
+      etaSeconds: etaFrom(slope, st.limit, level),
       segmentStart: st.segStart,
     };
   }
 
-  /** Means of the last 5 min of bucket medians, and their running maximum (for the new-territory test). */
-  /**
-   * AR(1) coefficient of the series' noise at a spacing of `m` buckets, from
-   * the variogram of the whole segment: for AR(1) noise, Var(x[i+2m] − x[i]) /
-   * Var(x[i+m] − x[i]) = 1 + φ. Differences ignore the level and a linear
-   * trend (their median is removed) and robust spreads (MAD) shrug off steps
-   * and hinges, so a leak does not pass for correlated noise, while a wander
-   * — which a line fitted inside a short window half-absorbs — is measured
-   * even on a short record.
-   */
-  private noisePhi(n: number, m: number): number {
-    if (n < 2 * m + 8) return 0;
-    const v1 = this.diffSpread(n, m);
-    const v2 = this.diffSpread(n, 2 * m);
-    if (!(v1 > 0)) return v2 > 0 ? 0.995 : 0;
-    const phi = (v2 * v2) / (v1 * v1) - 1;
-    return Math.min(this.tuning.noisePriorCap, Math.max(0, phi));
-  }
-
-  /** MAD of the lag-`lag` differences of the bucket medians. */
-  private diffSpread(n: number, lag: number): number {
-    const { V } = this;
-    const D = this.SM; // scratch: only PM is read after computeHighWater
-    const k = n - lag;
-    for (let i = 0; i < k; i++) D[i] = V[i + lag] - V[i];
-    const med = selectRange(D, 0, k - 1, k >> 1);
-    for (let i = 0; i < k; i++) D[i] = Math.abs(D[i] - med);
-    return selectRange(D, 0, k - 1, k >> 1);
-  }
-
+  /** Means of the last 5 min of bucket medians (SM) and their running maximum (PM), for the new-territory test. */
   private computeHighWater(n: number): void {
     const { T, V, SM, PM } = this;
     let sum = 0;
@@ -567,10 +571,79 @@ export class LeakDetector {
     }
   }
 
-  /** Fits and judges the window of buckets with t > tStart (ending at the newest bucket). */
-  private judgeWindow(st: SeriesState, n: number, tStart: number): WindowVerdict | null {
-    const { T, V, C, PT, PV } = this;
-    const tu = this.tuning;
+  /**
+   * AR(1) coefficient of the series' noise at a spacing of `m` buckets,
+   * measured on the whole segment — a longer record than any window, so a
+   * wander that a line fitted inside a short window half-absorbs is still
+   * seen. Trends are removed by a local straight line (±`half` s) around each
+   * bucket; residuals beyond 3 robust sigmas (the bend where a leak starts, a
+   * step) are left out.
+   */
+  private noisePhi(m: number): number {
+    const n = this.phiN;
+    if (n < 2 * m + 12) return 0;
+    if (!this.highPassReady) this.highPass(n, NOISE_HALF_WINDOW_FACTOR * this.opts.minSpanSeconds);
+    const R = this.HP;
+    const cut = this.highPassCut;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    for (let i = 0; i + m < n; i++) {
+      const a = R[i];
+      const b = R[i + m];
+      if (Math.abs(a) > cut || Math.abs(b) > cut) continue;
+      sxy += a * b;
+      sxx += a * a;
+      syy += b * b;
+    }
+    const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+    return Math.min(0.995, Math.max(0, r));
+  }
+
+  /** Residuals of the bucket medians around a sliding local line (into HP), and the outlier cut. */
+  private highPass(n: number, half: number): void {
+    const { T, V } = this;
+    const R = this.HP;
+    const t0 = T[0];
+    let lo = 0;
+    let hi = 0;
+    let st = 0;
+    let sv = 0;
+    let stt = 0;
+    let stv = 0;
+    for (let i = 0; i < n; i++) {
+      const ti = T[i] - t0;
+      while (hi < n && T[hi] - t0 <= ti + half) {
+        const x = T[hi] - t0;
+        st += x;
+        sv += V[hi];
+        stt += x * x;
+        stv += x * V[hi];
+        hi++;
+      }
+      while (T[lo] - t0 < ti - half) {
+        const x = T[lo] - t0;
+        st -= x;
+        sv -= V[lo];
+        stt -= x * x;
+        stv -= x * V[lo];
+        lo++;
+      }
+      const k = hi - lo;
+      const den = k * stt - st * st;
+      const b = k > 2 && den > 0 ? (k * stv - st * sv) / den : 0;
+      const a = (sv - b * st) / k;
+      R[i] = V[i] - (a + b * ti);
+    }
+    const D = this.SM; // scratch: only PM is read after computeHighWater
+    for (let i = 0; i < n; i++) D[i] = Math.abs(R[i]);
+    this.highPassCut = 3 * 1.4826 * selectRange(D, 0, n - 1, n >> 1);
+    this.highPassReady = true;
+  }
+
+  /** Merges the buckets with t > tStart into ≤ 64 points and judges them; null if too few samples. */
+  private judgeWindow(st: SeriesState, n: number, tStart: number, complete = false): WindowVerdict | null {
+    const { T, V, C, PT, PV, MT, MV } = this;
     let s = n - 1;
     while (s > 0 && T[s - 1] > tStart) s--;
     const nb = n - s;
@@ -578,9 +651,8 @@ export class LeakDetector {
     for (let i = s; i < n; i++) samples += C[i];
     if (nb < 8 || samples < this.opts.minSamples) return null;
 
-    // Merge buckets into ≤ maxPoints points, newest group complete, then put them in time order.
-    const m = Math.ceil(nb / tu.maxPoints);
-    const { MT, MV } = this;
+    // Groups of m buckets from the newest backwards (the newest group is always complete).
+    const m = Math.ceil(nb / MAX_POINTS);
     let k = 0;
     let e = n;
     while (e > s) {
@@ -602,21 +674,22 @@ export class LeakDetector {
       PV[i] = MV[k - 1 - i];
     }
     let phi = 0;
-    if (tu.noisePrior) {
+    if (this.tuning.noisePrior) {
       const cached = this.phiCache.get(m);
-      phi = cached ?? this.noisePhi(this.phiN, m);
+      phi = cached ?? this.noisePhi(m);
       if (cached === undefined) this.phiCache.set(m, phi);
     }
-    return this.judgePoints(st, k, T[e], T[n - 1], e, phi);
+    return this.judgePoints(st, k, T[e], T[n - 1], e, phi, complete);
   }
 
-  private judgePoints(st: SeriesState, k: number, tFirst: number, tLast: number, startBucket: number, phiPoints: number): WindowVerdict {
+  /** The leak tests on the merged points PT/PV[0..k). */
+  private judgePoints(st: SeriesState, k: number, tFirst: number, tLast: number, startBucket: number, phi: number, complete: boolean): WindowVerdict {
     const { PT, PV } = this;
     const tu = this.tuning;
-    const fit = fitTrend(PT, PV, 0, k, this.scratch, tu.correction, phiPoints);
+    const fit = fitTrend(PT, PV, 0, k, this.scratch, tu.correction, phi, complete ? -Infinity : tu.zMin);
     const span = Math.max(tLast - tFirst, PT[k - 1] - PT[0]);
-    const level = fit.intercept + fit.slope * PT[k - 1];
     const slope = fit.slope;
+    const level = fit.intercept + slope * PT[k - 1];
     const eta = slope > 0 && st.limit !== null ? Math.max(0, (st.limit - level) / slope) : null;
     const verdict: WindowVerdict = { reason: 'leak', span, fit, level, etaSeconds: eta, requiredSpan: 0 };
     if (k < 8) return { ...verdict, reason: 'too-few' };
@@ -625,18 +698,19 @@ export class LeakDetector {
     const growth = slope * span;
     if (growth < tu.materialSigmas * fit.sigma) return { ...verdict, reason: 'immaterial' };
 
-    // Urgency is the doubling time from where the window started: a machine idling at 90 % that
-    // wanders up has a short time-to-limit but a long doubling time, and is not leaking.
+    // Urgency is the doubling time from the window's start: a machine idling at 90 % that wanders
+    // up has a short time-to-limit but a long doubling time, and is not leaking.
     const startLevel = fit.intercept + slope * PT[0];
-    const scale = startLevel > 0 ? startLevel / slope : 0;
-    if (scale > tu.maxTimeScaleSeconds) return { ...verdict, reason: 'too-slow' };
-    // The span needed is judged at the slowest rate the data allow (the interval's low end): a noise
-    // excursion inflates the slope of a short window, and must not thereby shorten its own bar.
-    const cautious = Math.max(fit.slopeLow, slope * 0.1);
-    const cautiousScale = startLevel > 0 ? startLevel / cautious : 0;
+    const doubling = startLevel > 0 ? startLevel / slope : 0;
+    if (doubling > tu.maxDoublingSeconds) return { ...verdict, reason: 'too-slow' };
+    // The bar is set at the slowest rate the data allow (the interval's low end): a noise excursion
+    // inflates the slope of a short window and must not thereby lower its own bar.
+    const floor = slope * 0.1;
+    const cautious = Math.max(floor, slope ** (1 - tu.caution) * Math.max(fit.slopeLow, floor) ** tu.caution);
+    const cautiousDoubling = startLevel > 0 ? startLevel / cautious : 0;
     const fast = this.fastSpan;
     const slow = Math.max(fast, this.opts.slowSpanSeconds);
-    let required = Math.min(slow, Math.max(fast, cautiousScale * tu.spanFraction));
+    let required = Math.min(slow, Math.max(fast, fast * (cautiousDoubling / (tu.quadKnee * slow)) ** 2));
     const cautiousEta = st.limit !== null ? Math.max(0, (st.limit - level) / cautious) : null;
     if (cautiousEta !== null && cautiousEta < tu.emergencyFastSpans * fast) {
       required = Math.min(fast, Math.max(2 * this.opts.minSpanSeconds, cautiousEta / 3));
@@ -645,29 +719,26 @@ export class LeakDetector {
     if (span < required * 0.97) return { ...verdict, reason: 'too-short' };
 
     if (tu.useHalves || tu.useDecel) {
-      // Each half gets its own line, so the curvature of a warm-up does not pass for noise.
+      // Each half gets its own line (and noise), so a warm-up's curvature does not pass for noise.
       const h = k >> 1;
-      const f1 = fitTrend(PT, PV, 0, h, this.scratch, tu.correction, phiPoints);
-      const b1 = f1.slope;
+      const f1 = fitTrend(PT, PV, 0, h, this.scratch, tu.correction, phi);
       const se1 = slopeStdError(PT, 0, h, f1.sigma, f1.vif);
-      const f2 = fitTrend(PT, PV, k - h, k, this.scratch, tu.correction, phiPoints);
-      const b2 = f2.slope;
+      const f2 = fitTrend(PT, PV, k - h, k, this.scratch, tu.correction, phi);
       const se2 = slopeStdError(PT, k - h, k, f2.sigma, f2.vif);
-      const se = Math.sqrt(se1 * se1 + se2 * se2);
-      if ((globalThis as any).__DBG) (globalThis as any).__DBG(st.series, tLast, span, fit, b1, b2, se);
+      const b1 = f1.slope;
+      const b2 = f2.slope;
       if (tu.useHalves && Math.min(b1, b2) < tu.halfFloor * slope) return { ...verdict, reason: 'half-flat' };
-      if (tu.useDecel && b2 < tu.decelRatio * b1 && (b2 < tu.decelHardRatio * b1 || b1 - b2 > tu.decelZ * se)) {
+      if (tu.useDecel && b2 < tu.decelRatio * b1 && (b2 < tu.decelHardRatio * b1 || b1 - b2 > tu.decelZ * Math.hypot(se1, se2))) {
         return { ...verdict, reason: 'decelerating' };
       }
     }
 
     if (tu.useHighWater) {
-      const prior = st.prior;
-      const waived = prior !== null && slope > 0.5 * prior.slope && slope < 2 * prior.slope;
-      if (!waived) {
+      const prior = st.priorSlope;
+      const repeating = prior !== null && slope > 0.5 * prior && slope < 2 * prior;
+      if (!repeating) {
         let before = st.highWater.max();
         if (startBucket > 0 && this.PM[startBucket - 1] > before) before = this.PM[startBucket - 1];
-        if ((globalThis as any).__HW) (globalThis as any).__HW(st.series, tLast, span, level, before, growth, st.highWater.max());
         if (before > -Infinity && level - before < tu.newTerritory * growth) return { ...verdict, reason: 'old-territory' };
       }
     }
@@ -675,8 +746,14 @@ export class LeakDetector {
   }
 }
 
-function relWidth(f: TrendFit): number {
-  return (f.slopeHigh - f.slopeLow) / Math.abs(f.slope || 1e-12);
+/** Seconds until `level` growing at `slope` per second reaches `limit`; null if it never does. */
+function etaFrom(slope: number, limit: number | null, level: number): number | null {
+  return slope > 0 && limit !== null ? Math.max(0, (limit - level) / slope) : null;
+}
+
+/** a's slope lies inside b's interval. */
+function inside(a: TrendFit, b: TrendFit): boolean {
+  return a.slope >= b.slopeLow && a.slope <= b.slopeHigh;
 }
 
 /** 0..1: two-sided confidence of the corrected Mann–Kendall test. */

@@ -7,11 +7,18 @@
  * - cooldown: once resolved, the same alert cannot fire again for `cooldownSeconds`;
  * - snooze: a snoozed alert id stays quiet until its time passes.
  *
- * The global pause ("Pause alerts for 1 hour") silences notifications, not the
- * alert list, so it is applied by the notifier, not here.
+ * - snooze: a snoozed alert id is left out of the list and announces nothing
+ *   until its time passes; if it still holds then, it is announced again;
+ * - pause ("Pause alerts for 1 hour", `alerts.pausedUntil`): the list stays
+ *   current but no transition is emitted, so nothing notifies; alerts still
+ *   firing when the pause ends are announced then.
+ *
+ * Transitions come in pairs: a 'resolved' transition is emitted only for an
+ * alert whose firing was announced.
  */
 
-import { formatBytes, formatDuration, formatGroup, formatPercent, formatRate } from '../../../shared/format.ts';
+import { formatGroup, formatPercent } from '../../../shared/format.ts';
+import { formatBytes, formatDuration, formatEta, formatLevel, formatLevelRate, unitOf } from './format.ts';
 import type { Alert, LeakTrend, ProcessGroup, Severity, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
 
@@ -31,6 +38,8 @@ interface AlertState {
   phase: 'pending' | 'firing';
   pendingSince: number;
   alert: Alert | null;
+  /** Its firing was emitted as a transition (not while paused or snoozed). */
+  announced: boolean;
 }
 
 /** How long a resolved alert stays in the list, so the window and tray can show what just cleared. */
@@ -52,6 +61,8 @@ export class AlertRules {
   /** Evaluates every rule; returns the current alerts and those whose state changed now. */
   evaluate(s: Snapshot, trends: readonly LeakTrend[], now = s.t): { alerts: Alert[]; transitions: Alert[] } {
     const a = this.settings.alerts;
+    const paused = a.pausedUntil > now;
+    const snoozed = (id: string) => (a.snoozed[id] ?? 0) > now;
     const conditions = new Map<string, Condition>();
     for (const c of conditionsFor(s, trends, this.settings)) conditions.set(c.id, c);
     const transitions: Alert[] = [];
@@ -60,7 +71,7 @@ export class AlertRules {
       let st = this.states.get(id);
       if (!st) {
         if (c.level !== 'fire') continue; // the hysteresis band never starts an alert
-        st = { phase: 'pending', pendingSince: now, alert: null };
+        st = { phase: 'pending', pendingSince: now, alert: null, announced: false };
         this.states.set(id, st);
       }
       if (st.phase === 'pending') {
@@ -71,12 +82,10 @@ export class AlertRules {
         const sustained = now - st.pendingSince >= a.sustainSeconds * 1000;
         const last = this.resolved.get(id);
         const coolingDown = last?.resolvedAt != null && now - last.resolvedAt < a.cooldownSeconds * 1000;
-        const snoozed = (a.snoozed[id] ?? 0) > now;
-        if (sustained && !coolingDown && !snoozed) {
+        if (sustained && !coolingDown && !snoozed(id)) {
           st.phase = 'firing';
           st.alert = toAlert(c, now);
           this.resolved.delete(id);
-          transitions.push(st.alert);
         }
         continue;
       }
@@ -84,7 +93,14 @@ export class AlertRules {
       const prev = st.alert as Alert;
       const escalated = prev.severity !== 'critical' && c.severity === 'critical';
       st.alert = { ...prev, severity: rank(c.severity) > rank(prev.severity) || c.level === 'fire' ? c.severity : prev.severity, title: c.title, detail: c.detail, culprit: c.culprit };
-      if (escalated) transitions.push(st.alert);
+      if (escalated && st.announced && !paused && !snoozed(id)) transitions.push(st.alert);
+    }
+
+    // Announce what fires and is neither paused nor snoozed (now, or when the pause or snooze ends).
+    for (const [id, st] of this.states) {
+      if (st.phase !== 'firing' || !st.alert || st.announced || paused || snoozed(id)) continue;
+      st.announced = true;
+      transitions.push(st.alert);
     }
 
     // Conditions that are gone entirely (below the clear level): pending ones drop, firing ones resolve.
@@ -94,13 +110,15 @@ export class AlertRules {
       if (st.phase === 'firing' && st.alert) {
         const done: Alert = { ...st.alert, state: 'resolved', resolvedAt: now, fixIds: [] };
         this.resolved.set(id, done);
-        transitions.push(done);
+        if (st.announced && !paused) transitions.push(done);
       }
     }
     for (const [id, r] of this.resolved) if (r.resolvedAt !== null && now - r.resolvedAt > Math.max(KEEP_RESOLVED_MS, a.cooldownSeconds * 1000)) this.resolved.delete(id);
 
-    const firing = [...this.states.values()].filter((st) => st.phase === 'firing' && st.alert).map((st) => ({ ...(st.alert as Alert), fixIds: [] }));
-    const recent = [...this.resolved.values()].filter((r) => r.resolvedAt !== null && now - r.resolvedAt <= KEEP_RESOLVED_MS);
+    const firing = [...this.states.entries()]
+      .filter(([id, st]) => st.phase === 'firing' && st.alert && !snoozed(id))
+      .map(([, st]) => ({ ...(st.alert as Alert), fixIds: [] }));
+    const recent = [...this.resolved.values()].filter((r) => r.resolvedAt !== null && now - r.resolvedAt <= KEEP_RESOLVED_MS && !snoozed(r.id));
     const alerts = [...firing.sort(bySeverityThenTime), ...recent.sort((x, y) => (y.resolvedAt ?? 0) - (x.resolvedAt ?? 0))];
     return { alerts, transitions };
   }
@@ -259,18 +277,24 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
     });
   }
 
-  // Leak trends whose time to exhaustion is inside the horizon.
+  // Leak trends whose time to exhaustion is inside the horizon. A series with no known limit (open
+  // files, threads) has no time to exhaustion: it alerts when it doubles within the horizon.
   for (const t of trends) {
-    if (!t.leaking || t.etaSeconds === null || t.etaSeconds > a.leakHorizonSeconds) continue;
+    if (!t.leaking || !(t.slopePerHour > 0)) continue;
+    const horizon = t.etaSeconds ?? (t.level / t.slopePerHour) * 3600;
+    if (horizon > a.leakHorizonSeconds) continue;
     out.push(leakCondition(t, s));
   }
   return out;
 }
 
 function leakCondition(t: LeakTrend, s: Snapshot): Condition {
-  const eta = t.etaSeconds as number;
-  const severity: Severity = eta <= 3600 ? 'critical' : 'warning';
-  const rate = formatRate(t.slopePerHour);
+  const unit = unitOf(t.series);
+  const rate = formatLevelRate(t.slopePerHour, unit);
+  // With no limit, the horizon is the doubling time.
+  const doubling = (t.level / t.slopePerHour) * 3600;
+  const eta = t.etaSeconds;
+  const severity: Severity = eta !== null && eta <= 3600 ? 'critical' : 'warning';
   const group = /^process\.group\.(.+)\.(rss|fds|threads)$/.exec(t.series);
   const container = /^container\.(.+)\.mem$/.exec(t.series);
   let title: string;
@@ -278,28 +302,29 @@ function leakCondition(t: LeakTrend, s: Snapshot): Condition {
   if (group) {
     culprit = group[1];
     const g = s.groups.find((x) => x.name === culprit);
-    const what = group[2] === 'rss' ? 'memory full' : group[2] === 'fds' ? 'file descriptors run out' : 'thread limit';
     const head = g ? formatGroup(g.name, g.count, g.rssBytes) : culprit;
-    const unit = group[2] === 'rss' ? rate : `+${Math.round(t.slopePerHour)} ${group[2]}/h`;
-    title = `${head}, ${unit}, ${what} in ${formatDuration(eta)}`;
+    const level = unit === 'bytes' ? '' : `${formatLevel(t.level, unit)}, `;
+    const when = eta !== null ? formatEta(eta, unit) : `doubling in ${formatDuration(doubling)}`;
+    title = `${head}, ${level}${rate}, ${when}`;
   } else if (container) {
     culprit = container[1];
     const c = s.containers.find((x) => x.name === culprit);
     const bound = c && c.memLimitBytes !== null ? 'reaches its limit' : 'fills the host (no limit)';
-    title = `${culprit} — ${formatBytes(t.level)}, ${rate}, ${bound} in ${formatDuration(eta)}`;
+    title = `${culprit} — ${formatBytes(t.level)}, ${rate}, ${eta !== null ? `${bound} in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`}`;
   } else {
     const what = t.series === 'system.swap.used' ? 'Swap' : 'Memory';
     const top = s.groups[0];
     culprit = top?.name ?? null;
-    title = `${what} ${formatBytes(t.level)} used, ${rate}, full in ${formatDuration(eta)}${top ? ` — top: ${formatGroup(top.name, top.count, top.rssBytes)}` : ''}`;
+    title = `${what} ${formatBytes(t.level)} used, ${rate}, ${eta !== null ? `full in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`}${top ? ` — top: ${formatGroup(top.name, top.count, top.rssBytes)}` : ''}`;
   }
+  const limit = t.limit === null ? 'unknown' : formatLevel(t.limit, unit);
   return {
     id: `leak:${t.series}`,
     rule: 'leak',
     level: 'fire',
     severity,
     title,
-    detail: `Growth ${rate} (90% interval ${formatRate(t.slopeLowPerHour)} to ${formatRate(t.slopeHighPerHour)}), trend strength ${t.strength.toFixed(2)}; limit ${t.limit === null ? 'unknown' : formatBytes(t.limit)}. Time to exhaustion is a projection of this trend.`,
+    detail: `Growth ${rate} (90% interval ${formatLevelRate(t.slopeLowPerHour, unit)} to ${formatLevelRate(t.slopeHighPerHour, unit)}), trend strength ${t.strength.toFixed(2)}; now ${formatLevel(t.level, unit)}, limit ${limit}. The time given is a projection of this trend.`,
     culprit,
   };
 }

@@ -18,6 +18,8 @@ export interface WatchedSeries {
   segmentKey: string;
   /** For naming the culprit in alerts: a group or container name, or null for the machine. */
   culprit: string | null;
+  /** An application group's PIDs, for `pidSetReplaced` / `isRestart`. */
+  members?: readonly number[];
 }
 
 /** Groups smaller than this are not watched: a leak there cannot hurt the machine yet. */
@@ -44,9 +46,9 @@ export function leakSeriesFromSnapshot(s: Snapshot, prevProcessesAt = -1, prevCo
       if (n >= MAX_WATCHED_GROUPS || g.rssBytes < MIN_WATCHED_GROUP_BYTES) break; // groups are sorted by RSS
       n++;
       const p = `process.group.${g.name}`;
-      out.push({ series: `${p}.rss`, value: g.rssBytes, limit: m.totalBytes, segmentKey: '', culprit: g.name });
-      out.push({ series: `${p}.threads`, value: g.threads, limit: null, segmentKey: '', culprit: g.name });
-      if (g.fds !== null) out.push({ series: `${p}.fds`, value: g.fds, limit: null, segmentKey: '', culprit: g.name });
+      out.push({ series: `${p}.rss`, value: g.rssBytes, limit: m.totalBytes, segmentKey: '', culprit: g.name, members: g.pids });
+      out.push({ series: `${p}.threads`, value: g.threads, limit: null, segmentKey: '', culprit: g.name, members: g.pids });
+      if (g.fds !== null) out.push({ series: `${p}.fds`, value: g.fds, limit: null, segmentKey: '', culprit: g.name, members: g.pids });
     }
   }
   if (s.sampledAt.containers !== null && s.sampledAt.containers !== prevContainersAt) {
@@ -71,4 +73,10 @@ export function pidSetReplaced(prev: readonly number[] | undefined, cur: readonl
   const set = new Set(prev);
   for (const p of cur) if (set.has(p)) return false;
   return true;
+}
+
+/** True when `cur` is a restarted version of `prev`: for a group, every PID was replaced; otherwise its segment key changed. */
+export function isRestart(prev: WatchedSeries, cur: WatchedSeries): boolean {
+  if (prev.members && cur.members) return pidSetReplaced(prev.members, cur.members);
+  return prev.segmentKey !== cur.segmentKey;
 }

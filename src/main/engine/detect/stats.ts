@@ -32,6 +32,8 @@ export interface TrendFit {
   r1: number;
   /** Variance inflation applied to the Mann–Kendall variance. */
   vif: number;
+  /** True when the fit stopped after the test (z below what the caller needed): slope is least-squares, no interval. */
+  partial: boolean;
 }
 
 /** How the Mann–Kendall variance is corrected for autocorrelated noise. */
@@ -122,40 +124,46 @@ export function fitTrend(
   scratch: TrendScratch,
   correction: AutocorrCorrection = 'lag1',
   phiPrior = 0,
+  zNeeded = -Infinity,
 ): TrendFit {
   const n = to - from;
-  if (n < 3) return { n, slope: 0, slopeLow: 0, slopeHigh: 0, intercept: n > 0 ? v[from] : 0, z: 0, sigma: 0, r1: 0, vif: 1 };
-  const slopes = scratch.pairSlopes;
-  let m = 0;
+  if (n < 3) return { n, slope: 0, slopeLow: 0, slopeHigh: 0, intercept: n > 0 ? v[from] : 0, z: 0, sigma: 0, r1: 0, vif: 1, partial: false };
+
+  // Mann–Kendall S.
   let s = 0;
   for (let i = from; i < to - 1; i++) {
-    const ti = t[i];
     const vi = v[i];
     for (let j = i + 1; j < to; j++) {
       const dv = v[j] - vi;
       if (dv > 0) s++;
       else if (dv < 0) s--;
-      const dt = t[j] - ti;
-      slopes[m++] = dt > 0 ? dv / dt : 0;
     }
   }
-  // Median of the pairwise slopes by selection (O(N)), not a full sort: this is the hot loop.
-  const kMid = m >> 1;
-  let slope = selectRange(slopes, 0, m - 1, kMid);
-  if (m % 2 === 0) {
-    let lowerMid = -Infinity;
-    for (let i = 0; i < kMid; i++) if (slopes[i] > lowerMid) lowerMid = slopes[i];
-    slope = (slope + lowerMid) / 2;
-  }
 
-  // Residuals around the fitted line, their robust scale and autocorrelation.
+  // Least-squares line (times relative to the first point, for precision with epoch seconds):
+  // its residuals give the noise's autocorrelation.
+  const t0 = t[from];
+  let mt = 0;
+  let mv = 0;
+  for (let i = from; i < to; i++) {
+    mt += t[i] - t0;
+    mv += v[i];
+  }
+  mt /= n;
+  mv /= n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = from; i < to; i++) {
+    const dx = t[i] - t0 - mt;
+    sxx += dx * dx;
+    sxy += dx * (v[i] - mv);
+  }
+  const olsSlope = sxx > 0 ? sxy / sxx : 0;
   const res = scratch.residuals;
-  for (let i = 0; i < n; i++) res[i] = v[from + i] - slope * t[from + i];
-  const intercept = median(res, n, scratch.sortBuf);
-  for (let i = 0; i < n; i++) res[i] -= intercept;
   let ss = 0;
   let s1 = 0;
   for (let i = 0; i < n; i++) {
+    res[i] = v[from + i] - mv - olsSlope * (t[from + i] - t0 - mt);
     ss += res[i] * res[i];
     if (i > 0) s1 += res[i] * res[i - 1];
   }
@@ -163,9 +171,6 @@ export function fitTrend(
   // or a wander that the fitted line half-absorbed passes for independent noise.
   let r1 = ss > 0 ? s1 / ss : 0;
   r1 = Math.min(0.98, Math.max(0, r1 + (1 + 4 * r1) / n));
-  for (let i = 0; i < n; i++) scratch.sortBuf[i] = Math.abs(res[i]);
-  const mad = median(scratch.sortBuf, n, scratch.sortBuf);
-  const sigma = 1.4826 * mad;
 
   let vif = 1;
   if (correction === 'lag1') vif = ar1Vif(r1, n);
@@ -177,8 +182,40 @@ export function fitTrend(
   // Mann–Kendall variance with the tie correction (integer series such as fd counts tie a lot).
   let varS = (n * (n - 1) * (2 * n + 5)) / 18 - tieTerm(v, from, to, scratch.sortBuf) / 18;
   varS *= vif;
+  // (Measured alternative, rejected: taking the slope's t statistic when it beats the rank z made
+  // warm-ups and spawn bursts pass — ranks are what keep steps and curves from looking like lines.)
   let z = 0;
   if (varS > 0) z = s > 0 ? (s - 1) / Math.sqrt(varS) : s < 0 ? (s + 1) / Math.sqrt(varS) : 0;
+  if (z < zNeeded) {
+    // Not significant: the caller only needs to know that, so skip the O(N) selections.
+    return { n, slope: olsSlope, slopeLow: NaN, slopeHigh: NaN, intercept: mv - olsSlope * (mt + t0), z, sigma: NaN, r1, vif, partial: true };
+  }
+
+  // Theil–Sen: median of the pairwise slopes, by selection (O(N)), not a full sort.
+  const slopes = scratch.pairSlopes;
+  let m = 0;
+  for (let i = from; i < to - 1; i++) {
+    const ti = t[i];
+    const vi = v[i];
+    for (let j = i + 1; j < to; j++) {
+      const dt = t[j] - ti;
+      slopes[m++] = dt > 0 ? (v[j] - vi) / dt : 0;
+    }
+  }
+  const kMid = m >> 1;
+  let slope = selectRange(slopes, 0, m - 1, kMid);
+  if (m % 2 === 0) {
+    let lowerMid = -Infinity;
+    for (let i = 0; i < kMid; i++) if (slopes[i] > lowerMid) lowerMid = slopes[i];
+    slope = (slope + lowerMid) / 2;
+  }
+
+  // Robust intercept and noise scale around the Theil–Sen line.
+  for (let i = 0; i < n; i++) res[i] = v[from + i] - slope * (t[from + i] - t0);
+  const i0 = median(res, n, scratch.sortBuf);
+  for (let i = 0; i < n; i++) scratch.sortBuf[i] = Math.abs(res[i] - i0);
+  const sigma = 1.4826 * median(scratch.sortBuf, n, scratch.sortBuf);
+  const intercept = i0 - slope * t0;
 
   // Sen's confidence interval: order statistics of the pairwise slopes around the median. After the
   // median's selection the lower ones sit left of kMid and the higher ones right of it.
@@ -191,7 +228,7 @@ export function fitTrend(
     slopeLow = lo < 0 ? -Infinity : lo >= kMid ? slopeLow : selectRange(slopes, 0, kMid - 1, lo);
     slopeHigh = hi >= m ? Infinity : hi <= kMid ? slopeHigh : selectRange(slopes, kMid + 1, m - 1, hi);
   }
-  return { n, slope, slopeLow, slopeHigh, intercept, z, sigma, r1, vif };
+  return { n, slope, slopeLow, slopeHigh, intercept, z, sigma, r1, vif, partial: false };
 }
 
 /**

@@ -1,0 +1,104 @@
+/**
+ * `headroom serve`: the engine with the Headroom window in a browser — for
+ * headless boxes, and for `npm start` where Electron cannot run. Serves the
+ * built renderer and the API over a WebSocket on loopback, behind a random
+ * token carried in the printed URL.
+ */
+
+import { spawn } from 'node:child_process';
+import { createApi } from '../main/engine/api/handlers.ts';
+import { createHeadroom } from '../main/engine/create.ts';
+import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
+import { isLoopbackHost } from '../main/engine/server/security.ts';
+import { startWebServer } from '../main/engine/server/server.ts';
+import { findRendererDir } from '../main/engine/server/static-files.ts';
+import { parseFlags } from './args.ts';
+import { UsageError, type CliIo } from './io.ts';
+
+/** The port tried first; a fixed default makes SSH tunnels and bookmarks of the host:port stable. */
+export const DEFAULT_PORT = 7761;
+
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,5}$/.test(text) || n > 65535) throw new UsageError(`headroom serve: --port: expected 0..65535, got "${text.slice(0, 20)}"`);
+  return n;
+}
+
+/** True when a browser window could be shown: always on macOS/Windows, with an X or Wayland display on Linux. */
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = process.platform): boolean {
+  if (platform === 'darwin' || platform === 'win32') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+/** Opens `url` in the default browser. The URL is an argument, never shell text; failures are only reported. */
+export function openBrowser(url: string, log: (line: string) => void, platform = process.platform): void {
+  const [cmd, args] =
+    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', (err) => log(`serve: could not open a browser (${cmd}: ${err.message}); open the URL yourself`));
+    child.unref();
+  } catch (err) {
+    log(`serve: could not open a browser: ${(err as Error).message}`);
+  }
+}
+
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(
+    'serve',
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      'no-docker': { type: 'boolean' },
+      'no-open': { type: 'boolean' },
+    },
+    false,
+  );
+  const host = values.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !values['allow-remote']) {
+    throw new UsageError(
+      `headroom serve: --host ${host.slice(0, 60)} is reachable from other machines, and this page can stop processes; ` +
+        'pass --allow-remote as well if that is what you want',
+    );
+  }
+  const rendererDir = findRendererDir();
+  if (!rendererDir) throw new Error('the window is not built (no dist/renderer/main.js): run `npm run build` first');
+
+  const h = createHeadroom({ docker: values['no-docker'] ? false : undefined });
+  attachNotifications(h, createNodeNotifier());
+  const api = createApi({ ...h, log: h.log });
+  const common = { api, pushes: h.engine, rendererDir, host, allowRemote: values['allow-remote'], log: h.log };
+  let server;
+  try {
+    if (values.port !== undefined) server = await startWebServer({ ...common, port: parsePort(values.port) });
+    else {
+      try {
+        server = await startWebServer({ ...common, port: DEFAULT_PORT });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        server = await startWebServer({ ...common, port: 0 });
+      }
+    }
+  } catch (err) {
+    await h.close();
+    throw err;
+  }
+  h.engine.start();
+
+  if (!isLoopbackHost(host)) {
+    io.err(`headroom serve: WARNING: listening on ${host}, reachable from other machines. Anyone with the URL can see your processes and stop them.`);
+  }
+  io.out(`Headroom is running at ${server.url}`);
+  io.out('(the URL carries the access token; Ctrl-C to stop)');
+  if (!values['no-open'] && hasDisplay()) openBrowser(server.url, h.log);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await h.close();
+  return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * The handler table: the one place where the API contract (src/shared/contract.ts)
+ * meets the engine. Both transports — Electron IPC and the web mode's WebSocket —
+ * call `dispatch`, so a request is validated and answered the same way whoever
+ * sent it.
+ *
+ * `dispatch` never throws and never rejects: a bad channel, a bad argument or a
+ * failing handler all come back as an ApiError, because a transport that let an
+ * exception escape would take the monitor down with it.
+ */
+
+import type { ApiError, HistoryQuery, HistorySeries, InvokeChannel, Req, Res } from '../../../shared/contract.ts';
+import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from '../../../shared/model.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { FIX_ID_PATTERN } from '../remedies/proposal-id.ts';
+import { exportReportFor } from '../report/api.ts';
+import type { HistoryEvent } from '../report/types.ts';
+import { FixError } from '../remedies/types.ts';
+import { SettingsError } from '../settings/validate.ts';
+import { BadRequest, assertPlainData, expectInteger, expectNothing, expectNumber, expectObject, expectString } from './validate.ts';
+
+/** Most points one history:query returns per series: enough for any chart, small enough to draw fast. */
+export const MAX_POINTS = 2000;
+
+/** Series names: printable text (group names may be any language), no control characters. */
+const SERIES_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+
+/** Latest epoch-ms accepted in a query (year ~33658): bounds the arithmetic, not the use. */
+const MAX_EPOCH_MS = 1e15;
+
+/** What the handlers need from a Headroom (see createHeadroom); narrow so each part stays replaceable. */
+export interface ApiDeps {
+  engine: {
+    latest(): Snapshot | null;
+    alerts(): Alert[];
+    trends(): LeakTrend[];
+    settingsChanged(): void;
+  };
+  settings: {
+    get(): Settings;
+    /** Validates the whole patched result and throws SettingsError without changing anything on a bad patch. */
+    set(patch: unknown): Settings;
+  };
+  /** null when history recording is off (one-shot commands). */
+  history: {
+    query(q: HistoryQuery): HistorySeries;
+    seriesNames(): string[];
+    /** Engine start/stop events, for the gaps a report lists (the HistoryStore has them). */
+    events?(sinceMs: number, untilMs?: number): HistoryEvent[];
+  } | null;
+  remedies: {
+    list(): FixProposal[];
+    preview(id: string): Promise<FixResult>;
+    run(id: string): Promise<FixResult>;
+  };
+  /** Where unexpected handler failures are logged (their message also goes back as an 'internal' error). */
+  log?: (line: string) => void;
+}
+
+export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: ApiError };
+
+export interface Api {
+  /** Validates and runs one request. Never throws, whatever `channel` and `arg` are. */
+  dispatch(channel: unknown, arg: unknown): Promise<DispatchResult>;
+}
+
+/** One row of the table: a validator that returns the typed argument, and the handler. */
+interface Route<C extends InvokeChannel> {
+  parse(arg: unknown): Req<C>;
+  handle(arg: Req<C>): Res<C> | Promise<Res<C>>;
+}
+
+type Table = { [C in InvokeChannel]: Route<C> };
+
+function parseHistoryQuery(arg: unknown): HistoryQuery {
+  const rec = expectObject(arg, ['series', 'sinceMs', 'untilMs', 'maxPoints'], ['series', 'sinceMs']);
+  const q: HistoryQuery = {
+    series: expectString(rec.series, 'series', 300, SERIES_PATTERN),
+    sinceMs: expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS),
+  };
+  if (rec.untilMs !== undefined) {
+    q.untilMs = expectNumber(rec.untilMs, 'untilMs', 0, MAX_EPOCH_MS);
+    if (q.untilMs < q.sinceMs) throw new BadRequest('untilMs must not be before sinceMs');
+  }
+  // Capped rather than refused: asking for more points than a chart can show is not an error.
+  q.maxPoints = rec.maxPoints === undefined ? MAX_POINTS : Math.min(MAX_POINTS, expectInteger(rec.maxPoints, 'maxPoints', 2, Number.MAX_SAFE_INTEGER));
+  return q;
+}
+
+function parseFixId(arg: unknown): { id: string } {
+  const rec = expectObject(arg, ['id']);
+  // Ids are issued by the planner in one fixed shape: anything else cannot be one of them.
+  return { id: expectString(rec.id, 'id', 40, FIX_ID_PATTERN) };
+}
+
+function parseSettingsPatch(arg: unknown): Req<'settings:set'> {
+  assertPlainData(arg, 'patch');
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw new BadRequest('a settings patch must be an object');
+  return arg as Req<'settings:set'>;
+}
+
+function parseReportExport(arg: unknown): Req<'report:export'> {
+  const rec = expectObject(arg, ['sinceMs', 'format'], ['sinceMs', 'format']);
+  const format = expectString(rec.format, 'format', 4, /^(md|html)$/) as 'md' | 'html';
+  return { sinceMs: expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS), format };
+}
+
+const none = (arg: unknown): void => expectNothing(arg);
+
+function buildTable(deps: ApiDeps): Table {
+  const history = () => {
+    if (!deps.history) throw new ApiFailure('refused', 'history recording is off in this mode');
+    return deps.history;
+  };
+  return {
+    'snapshot:get': { parse: none, handle: () => deps.engine.latest() },
+    'history:query': { parse: parseHistoryQuery, handle: (q) => history().query(q) },
+    'history:series': { parse: none, handle: () => history().seriesNames() },
+    'alerts:list': { parse: none, handle: () => deps.engine.alerts() },
+    'trends:list': { parse: none, handle: () => deps.engine.trends() },
+    'fixes:list': { parse: none, handle: () => deps.remedies.list() },
+    'fix:preview': { parse: parseFixId, handle: ({ id }) => deps.remedies.preview(id) },
+    'fix:run': { parse: parseFixId, handle: ({ id }) => deps.remedies.run(id) },
+    'settings:get': { parse: none, handle: () => deps.settings.get() },
+    'settings:set': {
+      parse: parseSettingsPatch,
+      handle: (patch) => {
+        // SettingsStore.set validates the whole result first, so a bad patch changes nothing.
+        const next = deps.settings.set(patch);
+        deps.engine.settingsChanged();
+        return next;
+      },
+    },
+    'report:export': {
+      parse: parseReportExport,
+      handle: (req) => {
+        const h = history();
+        return exportReportFor({ ...deps, history: { query: (q) => h.query(q), seriesNames: () => h.seriesNames(), events: (a, b) => h.events?.(a, b) ?? [] } }, req);
+      },
+    },
+  };
+}
+
+/** An error a handler raises on purpose, with its ApiError code. */
+class ApiFailure extends Error {
+  constructor(
+    readonly code: ApiError['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps whatever a validator or handler threw to the ApiError the caller sees. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof BadRequest || err instanceof SettingsError) return { code: 'bad-request', message: err.message };
+  if (err instanceof FixError || err instanceof ApiFailure) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: message.slice(0, 300) || 'internal error' };
+}
+
+/** Builds the handler table over a Headroom's parts. */
+export function createApi(deps: ApiDeps): Api {
+  const table = buildTable(deps);
+  const channels = new Set<string>(Object.keys(table));
+  return {
+    async dispatch(channel: unknown, arg: unknown): Promise<DispatchResult> {
+      try {
+        if (typeof channel !== 'string' || !channels.has(channel)) {
+          const shown = typeof channel === 'string' ? `"${channel.slice(0, 60)}"` : typeof channel;
+          return { ok: false, error: { code: 'bad-request', message: `unknown channel ${shown}` } };
+        }
+        const route = table[channel as InvokeChannel] as Route<InvokeChannel>;
+        let parsed: Req<InvokeChannel>;
+        try {
+          parsed = route.parse(arg);
+        } catch (err) {
+          // A validator only ever means "bad request", even if something odd (a throwing getter) broke it.
+          return { ok: false, error: { code: 'bad-request', message: err instanceof BadRequest ? err.message : 'malformed argument' } };
+        }
+        const value = await route.handle(parsed);
+        return { ok: true, value: value === undefined ? null : value };
+      } catch (err) {
+        const error = toApiError(err);
+        if (error.code === 'internal') {
+          try {
+            deps.log?.(`api: ${typeof channel === 'string' ? channel : '?'} failed: ${error.message}`);
+          } catch {
+            /* logging must not turn an answer into a crash */
+          }
+        }
+        return { ok: false, error };
+      }
+    },
+  };
+}

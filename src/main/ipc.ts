@@ -1,0 +1,62 @@
+/**
+ * The Electron transport: every invoke channel as an ipcMain handler over the
+ * one handler table, and the engine's pushes sent to our window.
+ *
+ * Only our own top-level page may call: a frame from anywhere else (an iframe,
+ * a page that somehow navigated in) gets 'refused' without reaching a handler.
+ */
+
+import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
+import { INVOKE_CHANNELS, type PushChannel } from '../shared/contract.ts';
+import { createApi, type Api, type ApiDeps, type DispatchResult } from './engine/api/handlers.ts';
+import { forwardPushes, type PushSource } from './engine/api/push.ts';
+import { isTrustedPageUrl } from './windows.ts';
+
+export interface IpcHandle {
+  /** The handler table, for in-process callers (the tray runs fixes through it too). */
+  api: Api;
+  /** Removes the handlers and stops pushing. */
+  dispose(): void;
+}
+
+/** True when the call comes from our renderer page's main frame. */
+export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isTrustedPageUrl(frame.url);
+}
+
+/** Sends one push to every live page that is ours. */
+function pushToPages(channel: PushChannel, payload: unknown): void {
+  for (const wc of webContents.getAllWebContents()) {
+    try {
+      if (!wc.isDestroyed() && isTrustedPageUrl(wc.getURL())) wc.send(channel, payload);
+    } catch {
+      /* a page closing mid-send is not an error */
+    }
+  }
+}
+
+/**
+ * Registers the API on ipcMain for a Headroom (see createHeadroom) and forwards
+ * its engine's snapshot/alerts/fixes to the window. Call once, before
+ * createMainWindow().
+ */
+export function setupIpc(headroom: ApiDeps & { engine: ApiDeps['engine'] & PushSource }): IpcHandle {
+  const api = createApi(headroom);
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, async (event, arg: unknown): Promise<DispatchResult> => {
+      if (!isTrustedSender(event)) {
+        return { ok: false, error: { code: 'refused', message: 'calls are accepted from the Headroom window only' } };
+      }
+      return api.dispatch(channel, arg);
+    });
+  }
+  const unsubscribe = forwardPushes(headroom.engine, pushToPages);
+  return {
+    api,
+    dispose() {
+      unsubscribe();
+      for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
+    },
+  };
+}

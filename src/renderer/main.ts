@@ -1,0 +1,130 @@
+/**
+ * The Headroom window's entry point: connects to main (preload bridge or
+ * WebSocket, whichever exists), builds the views, and routes between them by
+ * the URL hash (#/overview, #/alerts/<alert id>, …), so the tray and
+ * notifications can open the window on a given alert.
+ */
+
+import { formatBytes, formatPercent } from '../shared/format.ts';
+import { TimeWindow } from './charts/time-window.ts';
+import { byId, h } from './dom.ts';
+import { RANGES } from './history.ts';
+import { Store } from './state.ts';
+import { connect } from './transport/index.ts';
+import { createAlerts } from './views/alerts.ts';
+import { createApplications } from './views/applications.ts';
+import { createContainers } from './views/containers.ts';
+import { openExportDialog } from './views/export-report.ts';
+import { createOverview } from './views/overview.ts';
+import { createSettings } from './views/settings.ts';
+import type { View, ViewContext } from './views/view.ts';
+
+/** The views, by route. Each is built the first time it is shown, so start-up pays for the first one only. */
+const VIEWS: { id: string; title: string; create: (ctx: ViewContext) => View }[] = [
+  { id: 'overview', title: 'Overview', create: createOverview },
+  { id: 'applications', title: 'Applications', create: createApplications },
+  { id: 'containers', title: 'Containers', create: createContainers },
+  { id: 'alerts', title: 'Alerts & fixes', create: createAlerts },
+  { id: 'settings', title: 'Settings', create: createSettings },
+];
+
+const conn = connect();
+const store = new Store(conn.api);
+const win = new TimeWindow(RANGES[0].ms);
+const ctx: ViewContext = { api: conn.api, store, win };
+const built = new Map<string, View>();
+
+const main = byId('main');
+const nav = byId('nav');
+const links = new Map<string, HTMLAnchorElement>();
+for (const v of VIEWS) {
+  const a = h('a', { href: `#/${v.id}`, 'data-view': v.id }, v.title);
+  links.set(v.id, a);
+  nav.append(a);
+}
+
+function viewFor(id: string): View {
+  let view = built.get(id);
+  if (!view) {
+    view = (VIEWS.find((v) => v.id === id) ?? VIEWS[0]).create(ctx);
+    view.el.hidden = true;
+    main.append(view.el);
+    built.set(id, view);
+  }
+  return view;
+}
+
+// ── Range picker: a radio group, so arrow keys move between ranges.
+const ranges = byId('ranges');
+for (const r of RANGES) {
+  const id = `range-${r.id}`;
+  const input = h('input', { type: 'radio', name: 'range', id, value: r.id, checked: r.ms === win.rangeMs });
+  input.addEventListener('change', () => input.checked && win.setRange(r.ms));
+  ranges.append(input, h('label', { for: id }, r.label));
+}
+
+// ── Export report… (the same report as the tray's).
+const exportButton = byId<HTMLButtonElement>('export');
+exportButton.addEventListener('click', () => void openExportDialog(conn.api).then(() => exportButton.focus()));
+
+// ── Alert count on the nav link, so a firing alert is visible from every view.
+store.subscribe((key) => {
+  if (key !== 'alerts') return;
+  const n = store.state.alerts.filter((a) => a.state === 'firing').length;
+  const link = links.get('alerts');
+  if (link) link.textContent = n > 0 ? `Alerts & fixes (${n})` : 'Alerts & fixes';
+});
+
+// ── Overhead: Headroom's own cost, always in the corner.
+const overhead = byId('overhead');
+store.subscribe((key) => {
+  const s = store.state.snapshot;
+  if (key !== 'snapshot' || !s) return;
+  overhead.textContent = `Headroom: ${formatPercent(s.self.cpuPercent, 1)} CPU · ${formatBytes(s.self.rssBytes)}`;
+  // After the store's other listeners (the views), so their live points are in before the window slides and they redraw.
+  queueMicrotask(() => win.slide(s.t));
+});
+
+// ── Connection status (the web mode can lose its server; IPC cannot).
+const status = byId('status');
+let wasOpen = false;
+conn.onStatus((st) => {
+  status.dataset.state = st;
+  status.textContent = st === 'open' ? (conn.transport === 'web' ? 'live · web' : 'live') : st === 'connecting' ? 'connecting…' : 'disconnected — retrying';
+  if (st === 'open') {
+    // After a reconnect, re-read everything: pushes were missed while away.
+    if (wasOpen) void store.refresh().then(() => win.setRange(win.rangeMs));
+    wasOpen = true;
+  }
+});
+
+// ── Routing.
+let current: View | null = null;
+function route(): void {
+  const [, hashId, ...rest] = location.hash.split('/');
+  const entry = VIEWS.find((v) => v.id === hashId) ?? VIEWS[0];
+  const view = viewFor(entry.id);
+  const param = rest.length ? decodeURIComponent(rest.join('/')) : null;
+  if (current && current !== view) {
+    current.hide();
+    current.el.hidden = true;
+  }
+  view.el.hidden = false;
+  current = view;
+  for (const [id, a] of links) {
+    if (id === entry.id) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.title = `${entry.title} · Headroom`;
+  view.show(param);
+}
+window.addEventListener('hashchange', route);
+
+// ── Light/dark follows the system; charts re-read their colours.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  for (const v of built.values()) v.themeChanged?.();
+});
+
+// The view shows (and queries its history) at once; the current state arrives alongside.
+route();
+void store.refresh();
