@@ -59,8 +59,9 @@ export function containerRows(ctx: ReportContext): ContainerRow[] {
     if (l) limit = l.memLimitBytes;
     // History records a container without a limit with the host's RAM as its limit; a limit at or above RAM bounds nothing either.
     else if (h?.mem && h.mem.limit !== null) limit = ram !== null && h.mem.limit >= ram ? null : h.mem.limit;
-    const usage = l && l.memUsageBytes !== null ? l.memUsageBytes : (lastMem?.v ?? null);
-    const usageAt = l && l.memUsageBytes !== null ? ctx.inputs.live!.snapshot.sampledAt.containers : (lastMem?.t ?? null);
+    // Live, a container that is not running uses nothing now; its last recorded usage stays in "Peak".
+    const usage = l ? l.memUsageBytes : (lastMem?.v ?? null);
+    const usageAt = l ? (l.memUsageBytes !== null ? ctx.inputs.live!.snapshot.sampledAt.containers : null) : (lastMem?.t ?? null);
     const current = liveOk ? l !== null : lastMem !== null && latestReading - lastMem.t <= stale;
     return { name, live: l, series: h, usage, usageAt, limit, limitFromHistory: !l, restartsInPeriod: counterIncrease(h?.restarts), current };
   });
@@ -108,8 +109,8 @@ export function containersSection(ctx: ReportContext): ReportSection {
             ? `${r.live.state}${r.live.health ? ` (${r.live.health})` : ''}${r.live.oomKilled ? ', OOM-killed' : ''}`
             : r.current
               ? 'no live reading'
-              : `gone (last seen ${r.usageAt !== null ? ctx.time(r.usageAt) : '?'})`,
-          r.usage === null ? '—' : formatBytes(r.usage),
+              : `gone (last seen ${r.series?.mem ? ctx.time(lastPoint(r.series.mem)!.t) : '?'})`,
+          r.usage === null ? (r.live && r.live.state !== 'running' ? 'not running' : '—') : formatBytes(r.usage),
           r.limit === undefined
             ? 'unknown'
             : r.limit === null
@@ -133,7 +134,7 @@ export function containersSection(ctx: ReportContext): ReportSection {
       kind: 'p',
       text: `${goneRows.length} container${goneRows.length === 1 ? '' : 's'} ran earlier in the period and ${goneRows.length === 1 ? 'is' : 'are'} gone now (name, last sample, highest memory): ${goneRows
         .slice(0, MAX)
-        .map((r) => `${r.name} (${r.usageAt !== null ? ctx.time(r.usageAt) : '?'}, ${formatBytes(peakPoint(r.series?.mem)?.v ?? 0)})`)
+        .map((r) => `${r.name} (${r.series?.mem ? ctx.time(lastPoint(r.series.mem)!.t) : '?'}, ${formatBytes(peakPoint(r.series?.mem)?.v ?? 0)})`)
         .join(', ')}${goneRows.length > MAX ? `, and ${goneRows.length - MAX} more` : ''}.`,
     });
   }
