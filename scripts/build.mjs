@@ -7,15 +7,18 @@ import { join } from 'node:path';
 import { root } from './setup.mjs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
+const renderer = { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning' };
 
 const targets = [
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', format: 'esm' },
   // Electron main and preload (sandboxed preloads must be CommonJS).
   { ...node, entryPoints: ['src/main/index.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] },
   { ...node, entryPoints: ['src/preload/index.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] },
-  // The renderer runs in a browser: everything bundled, minified, as a classic script
+  // The renderer runs in a browser: everything bundled, minified, as classic scripts
   // (module scripts from file:// are refused in some Electron setups; a deferred classic script loads everywhere).
-  { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning', entryPoints: ['src/renderer/main.ts'], outfile: 'dist/renderer/main.js' },
+  // boot.js, loaded first, only opens the connection and asks for the first history (src/renderer/boot.ts).
+  { ...renderer, entryPoints: ['src/renderer/boot.ts'], outfile: 'dist/renderer/boot.js' },
+  { ...renderer, entryPoints: ['src/renderer/main.ts'], outfile: 'dist/renderer/main.js' },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

@@ -40,13 +40,3 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!el) throw new Error(`#${id} is missing from index.html`);
   return el as T;
 }
-
-/** 14:05 (today), or "Tue 14:05" / "3 Mar 14:05" further back, in local time. */
-export function formatWhen(ms: number, now = Date.now()): string {
-  const d = new Date(ms);
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  const age = now - ms;
-  if (age < 86400000 && new Date(now).getDate() === d.getDate()) return time;
-  if (age < 6 * 86400000) return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${time}`;
-  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`;
-}

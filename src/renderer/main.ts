@@ -5,12 +5,13 @@
  * notifications can open the window on a given alert.
  */
 
-import { formatBytes, formatPercent } from '../shared/format.ts';
 import { TimeWindow } from './charts/time-window.ts';
+import { conn } from './connection.ts';
 import { byId, h } from './dom.ts';
-import { RANGES } from './history.ts';
+import { DEFAULT_RANGE, RANGES } from './history.ts';
+import { alertsLinkText, overheadText, statusText } from './labels.ts';
+import { parseRoute, type ViewId } from './routes.ts';
 import { Store } from './state.ts';
-import { connect } from './transport/index.ts';
 import { createAlerts } from './views/alerts.ts';
 import { createApplications } from './views/applications.ts';
 import { createContainers } from './views/containers.ts';
@@ -19,8 +20,8 @@ import { createOverview } from './views/overview.ts';
 import { createSettings } from './views/settings.ts';
 import type { View, ViewContext } from './views/view.ts';
 
-/** The views, by route. Each is built the first time it is shown, so start-up pays for the first one only. */
-const VIEWS: { id: string; title: string; create: (ctx: ViewContext) => View }[] = [
+/** The views, by route (routes.ts). Each is built the first time it is shown, so start-up pays for the first one only. */
+const VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View }[] = [
   { id: 'overview', title: 'Overview', create: createOverview },
   { id: 'applications', title: 'Applications', create: createApplications },
   { id: 'containers', title: 'Containers', create: createContainers },
@@ -28,22 +29,23 @@ const VIEWS: { id: string; title: string; create: (ctx: ViewContext) => View }[]
   { id: 'settings', title: 'Settings', create: createSettings },
 ];
 
-const conn = connect();
 const store = new Store(conn.api);
-const win = new TimeWindow(RANGES[0].ms);
-const ctx: ViewContext = { api: conn.api, store, win };
-const built = new Map<string, View>();
+const win = new TimeWindow(DEFAULT_RANGE.ms);
+// History boot.js already asked for (boot.ts): the overview takes it instead of asking again.
+const ctx: ViewContext = { api: conn.api, store, win, earlyHistory: window.headroomEarlyHistory ?? null };
+delete window.headroomEarlyHistory;
+const built = new Map<ViewId, View>();
 
 const main = byId('main');
 const nav = byId('nav');
-const links = new Map<string, HTMLAnchorElement>();
+const links = new Map<ViewId, HTMLAnchorElement>();
 for (const v of VIEWS) {
   const a = h('a', { href: `#/${v.id}`, 'data-view': v.id }, v.title);
   links.set(v.id, a);
   nav.append(a);
 }
 
-function viewFor(id: string): View {
+function viewFor(id: ViewId): View {
   let view = built.get(id);
   if (!view) {
     view = (VIEWS.find((v) => v.id === id) ?? VIEWS[0]).create(ctx);
@@ -70,9 +72,8 @@ exportButton.addEventListener('click', () => void openExportDialog(conn.api).the
 // ── Alert count on the nav link, so a firing alert is visible from every view.
 store.subscribe((key) => {
   if (key !== 'alerts') return;
-  const n = store.state.alerts.filter((a) => a.state === 'firing').length;
   const link = links.get('alerts');
-  if (link) link.textContent = n > 0 ? `Alerts & fixes (${n})` : 'Alerts & fixes';
+  if (link) link.textContent = alertsLinkText(store.state.alerts);
 });
 
 // ── Overhead: Headroom's own cost, always in the corner.
@@ -80,7 +81,7 @@ const overhead = byId('overhead');
 store.subscribe((key) => {
   const s = store.state.snapshot;
   if (key !== 'snapshot' || !s) return;
-  overhead.textContent = `Headroom: ${formatPercent(s.self.cpuPercent, 1)} CPU · ${formatBytes(s.self.rssBytes)}`;
+  overhead.textContent = overheadText(s);
   // After the store's other listeners (the views), so their live points are in before the window slides and they redraw.
   queueMicrotask(() => win.slide(s.t));
 });
@@ -90,7 +91,7 @@ const status = byId('status');
 let wasOpen = false;
 conn.onStatus((st) => {
   status.dataset.state = st;
-  status.textContent = st === 'open' ? (conn.transport === 'web' ? 'live · web' : 'live') : st === 'connecting' ? 'connecting…' : 'disconnected — retrying';
+  status.textContent = statusText(st, conn.transport);
   if (st === 'open') {
     // After a reconnect, re-read everything: pushes were missed while away.
     if (wasOpen) void store.refresh().then(() => win.setRange(win.rangeMs));
@@ -101,10 +102,9 @@ conn.onStatus((st) => {
 // ── Routing.
 let current: View | null = null;
 function route(): void {
-  const [, hashId, ...rest] = location.hash.split('/');
-  const entry = VIEWS.find((v) => v.id === hashId) ?? VIEWS[0];
+  const { view: id, param } = parseRoute(location.hash);
+  const entry = VIEWS.find((v) => v.id === id) ?? VIEWS[0];
   const view = viewFor(entry.id);
-  const param = rest.length ? decodeURIComponent(rest.join('/')) : null;
   if (current && current !== view) {
     current.hide();
     current.el.hidden = true;

@@ -19,19 +19,19 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
+import { withAlpha } from './colors.ts';
+import type { Point } from './point.ts';
 import { formatTick, formatTooltipTime, localTicks, tickStep } from './time-axis.ts';
 import type { TrendLine } from './trend-line.ts';
 import type { TimeWindow } from './time-window.ts';
+import { byteTicks, yAxisTop } from './y-axis.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend);
 // The page's font (already resolved for the HTML), not chart.js's default list: each family in
 // that list that is not installed ('Helvetica Neue', Helvetica, Arial) is a font lookup on first draw.
 Chart.defaults.font.family = 'system-ui, sans-serif';
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type { Point } from './point.ts';
 
 export interface SeriesSpec {
   label: string;
@@ -86,21 +86,6 @@ function readTheme(series: readonly SeriesSpec[]): Theme {
     card: get('--card', '#ffffff'),
     series: series.map((s) => get(s.color, '#888888')),
   };
-}
-
-/** The smallest power-of-two multiple of a byte unit (…, 512 MB, 1 GB, 2 GB, 4 GB…) at least `approx`. */
-export function byteStep(approx: number): number {
-  if (!(approx > 0)) return 1024 ** 3;
-  let step = 1024;
-  while (step < approx) step *= 2;
-  return step;
-}
-
-function withAlpha(color: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!m) return color;
-  const n = parseInt(m[1], 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
 /** Drawn on top of the datasets: limit lines, trend lines and their labels, the zoom selection. */
@@ -181,12 +166,9 @@ export class TimeChart {
             ...(opts.yTicks === 'bytes'
               ? {
                   afterBuildTicks: (axis) => {
-                    const step = byteStep(axis.max / 5);
-                    // Round the top up to the step, so the top tick is a round size too.
-                    axis.max = Math.ceil(axis.max / step) * step;
-                    const ticks = [];
-                    for (let v = 0; v <= axis.max + step / 2; v += step) ticks.push({ value: v });
-                    axis.ticks = ticks;
+                    const { max, ticks } = byteTicks(axis.max);
+                    axis.max = max;
+                    axis.ticks = ticks.map((value) => ({ value }));
                   },
                 }
               : {}),
@@ -270,10 +252,7 @@ export class TimeChart {
 
   /** The least top the y axis must reach: the hint (RAM), the limit lines, the trend lines' ends. */
   private yTop(): number | undefined {
-    const hint = this.opts.yMaxHint?.() ?? 0;
-    const trendTop = Math.max(0, ...this.trends.map((t) => Math.max(...t.points.map((p) => p.y))));
-    const top = Math.max(hint, trendTop, ...this.hlines.map((l) => l.y));
-    return top > 0 ? top : undefined;
+    return yAxisTop(this.opts.yMaxHint?.(), this.hlines, this.trends);
   }
 
   private afterDraw(): void {

@@ -11,6 +11,8 @@ declare global {
   interface Window {
     /** Set by the Electron preload (src/preload/index.ts). */
     headroom?: HeadroomApi;
+    /** Opened by boot.js before main.js runs (src/renderer/boot.ts). */
+    headroomConnection?: Connection;
   }
 }
 

@@ -11,6 +11,22 @@ import type { ApiError, HeadroomApi, InvokeChannel, PushChannel, PushChannels, R
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
+/** What the transport needs of a WebSocket: the browser's, or the `ws` package's in tests under Node. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: never) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: never) => void) | null;
+  onerror: ((ev: never) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+export interface SocketClass {
+  new (url: string): SocketLike;
+  readonly OPEN: number;
+}
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: ApiError) => void;
@@ -23,6 +39,8 @@ const CALL_TIMEOUT_MS = 120000;
 export interface WsApi extends HeadroomApi {
   /** Called on every status change, and once at once with the current status. Returns unsubscribe. */
   onStatus(listener: (s: ConnectionStatus) => void): () => void;
+  /** Closes the socket for good: no reconnecting; calls waiting or in flight fail, later ones fail at once. */
+  close(): void;
 }
 
 /** The socket URL for a page at http(s)://host/<token>/… */
@@ -34,13 +52,24 @@ export function socketUrlFor(pageUrl: string): string {
   return u.href;
 }
 
-export function createWsApi(url: string): WsApi {
-  let ws: WebSocket | null = null;
+/** The page's own WebSocket class (none under Node before version 22). */
+function globalSocketClass(): SocketClass {
+  const cls = (globalThis as unknown as { WebSocket?: SocketClass }).WebSocket;
+  if (!cls) throw new Error('no WebSocket class here: pass one to createWsApi');
+  return cls;
+}
+
+/** HeadroomApi over a WebSocket to `url`, reconnecting by itself. `Socket` is the page's WebSocket unless given. */
+export function createWsApi(url: string, Socket: SocketClass = globalSocketClass()): WsApi {
+  let ws: SocketLike | null = null;
   let status: ConnectionStatus = 'connecting';
   let nextId = 1;
   let retryMs = 500;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let closedForGood = false;
   const pending = new Map<number, Pending>();
-  const waiting: (() => void)[] = [];
+  /** Calls made while the socket is not open: resumed when it opens, failed when it is closed for good. */
+  const waiting: { resume: () => void; fail: (e: ApiError) => void }[] = [];
   const pushListeners = new Map<string, Set<(p: unknown) => void>>();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
 
@@ -49,14 +78,23 @@ export function createWsApi(url: string): WsApi {
     for (const l of statusListeners) l(s);
   };
 
+  const failPending = (message: string) => {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject({ code: 'internal', message });
+      pending.delete(id);
+    }
+  };
+
   const connect = () => {
+    retryTimer = null;
     setStatus('connecting');
-    const sock = new WebSocket(url);
+    const sock = new Socket(url);
     ws = sock;
     sock.onopen = () => {
       retryMs = 500;
       setStatus('open');
-      for (const w of waiting.splice(0)) w();
+      for (const w of waiting.splice(0)) w.resume();
     };
     sock.onmessage = (ev) => {
       let msg: { id?: unknown; ok?: unknown; value?: unknown; error?: ApiError; push?: unknown; payload?: unknown };
@@ -76,27 +114,28 @@ export function createWsApi(url: string): WsApi {
       if (msg.ok === true) p.resolve(msg.value);
       else p.reject(msg.error ?? { code: 'internal', message: 'malformed reply' });
     };
+    // A close always follows an error, and is where the socket is replaced; the `ws` package used
+    // under Node would otherwise throw its errors (e.g. when closed while still connecting).
+    sock.onerror = () => {};
     sock.onclose = () => {
       if (ws !== sock) return;
       ws = null;
-      for (const [id, p] of pending) {
-        clearTimeout(p.timer);
-        p.reject({ code: 'internal', message: 'connection to Headroom lost' });
-        pending.delete(id);
-      }
+      failPending('connection to Headroom lost');
       setStatus('closed');
-      setTimeout(connect, retryMs);
+      retryTimer = setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10000);
     };
   };
   connect();
 
-  const whenOpen = () =>
-    status === 'open' && ws?.readyState === WebSocket.OPEN ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
+  const whenOpen = () => new Promise<void>((resume, fail) => waiting.push({ resume, fail }));
+  const closedError = (): ApiError => ({ code: 'internal', message: 'the connection to Headroom was closed' });
 
   return {
     async invoke<C extends InvokeChannel>(channel: C, arg: Req<C>): Promise<Res<C>> {
-      await whenOpen();
+      if (closedForGood) throw closedError();
+      // Sent in this very call when the socket is open, so a caller that goes on with heavy work has its request out first.
+      if (!(status === 'open' && ws?.readyState === Socket.OPEN)) await whenOpen();
       const id = nextId++;
       return new Promise<Res<C>>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -118,6 +157,17 @@ export function createWsApi(url: string): WsApi {
       statusListeners.add(listener);
       listener(status);
       return () => statusListeners.delete(listener);
+    },
+    close() {
+      if (closedForGood) return;
+      closedForGood = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const sock = ws;
+      ws = null;
+      sock?.close();
+      failPending(closedError().message);
+      for (const w of waiting.splice(0)) w.fail(closedError());
+      setStatus('closed');
     },
   };
 }

@@ -6,23 +6,16 @@
  */
 
 import { formatBytes } from '../../shared/format.ts';
-import type { ApiError } from '../../shared/contract.ts';
 import type { Alert, FixProposal } from '../../shared/model.ts';
-import { formatWhen, h } from '../dom.ts';
+import { h } from '../dom.ts';
+import { formatWhen } from '../when.ts';
 import { toApiError } from '../transport/errors.ts';
+import { arrangeAlerts, fixErrorText as errorText } from './alert-layout.ts';
 import { confirmFix, describeTarget } from './confirm-dialog.ts';
 import type { View, ViewContext } from './view.ts';
 
-const SEVERITY_ORDER: Record<Alert['severity'], number> = { critical: 0, warning: 1, info: 2 };
-
 /** Results kept on screen. */
 const KEEP_RESULTS = 5;
-
-function errorText(e: ApiError): string {
-  if (e.code === 'stale') return `This fix is out of date: ${e.message}. A fresh plan comes with the next sample.`;
-  if (e.code === 'not-found') return `This fix no longer exists: ${e.message}. A fresh plan comes with the next sample.`;
-  return e.message;
-}
 
 export function createAlerts(ctx: ViewContext): View {
   const { api, store } = ctx;
@@ -125,9 +118,8 @@ export function createAlerts(ctx: ViewContext): View {
   /** Re-renders when what is shown changed (or `force`), keeping the focused button focused. */
   const render = (force = false) => {
     if (!visible) return;
-    const { alerts, fixes } = store.state;
-    const firing = alerts.filter((a) => a.state === 'firing').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.since - b.since);
-    const sig = JSON.stringify([firing.map((a) => [a.id, a.title, a.detail, a.fixIds]), fixes.map((f) => [f.id, f.title, f.targets.length])]);
+    const { cards, loose } = arrangeAlerts(store.state.alerts, store.state.fixes);
+    const sig = JSON.stringify([cards.map(({ alert: a }) => [a.id, a.title, a.detail, a.fixIds]), store.state.fixes.map((f) => [f.id, f.title, f.targets.length])]);
     if (!force && sig === signature) return;
     signature = sig;
 
@@ -135,29 +127,8 @@ export function createAlerts(ctx: ViewContext): View {
     const focusFix = active?.closest('[data-fix-id]')?.getAttribute('data-fix-id');
     const focusAction = active?.getAttribute('data-action');
 
-    const byId = new Map(fixes.map((f) => [f.id, f]));
-    const attached = new Set<string>();
-    // A fix that addresses several alerts is shown in full once, under the most specific of them (the
-    // one offering the fewest fixes: "claude ×16" rather than "memory 90% used"); the others name it.
-    const home = new Map<string, Alert>();
-    for (const a of firing) {
-      for (const id of a.fixIds) {
-        const cur = home.get(id);
-        if (!cur || a.fixIds.length < cur.fixIds.length) home.set(id, a);
-      }
-    }
-    const cards = firing.map((a) => {
-      const mine = a.fixIds.map((id) => byId.get(id)).filter((f): f is FixProposal => f !== undefined);
-      for (const f of mine) attached.add(f.id);
-      return alertCard(
-        a,
-        mine.filter((f) => home.get(f.id) === a),
-        mine.filter((f) => home.get(f.id) !== a),
-      );
-    });
-    const loose = fixes.filter((f) => !attached.has(f.id));
     list.replaceChildren(
-      ...(cards.length ? cards : [h('p', { class: 'calm' }, 'No alerts. Your machine is fine.')]),
+      ...(cards.length ? cards.map((c) => alertCard(c.alert, c.fixes, c.elsewhere)) : [h('p', { class: 'calm' }, 'No alerts. Your machine is fine.')]),
       ...(loose.length ? [h('section', { class: 'card' }, h('h2', null, 'Other fixes on offer'), ...loose.map(fixCard))] : []),
     );
     if (focusFix && focusAction) {

@@ -5,34 +5,25 @@
  */
 
 import { formatBytes, formatPercent } from '../../shared/format.ts';
-import type { ContainerStats, DockerState } from '../../shared/model.ts';
-import { formatWhen, h } from '../dom.ts';
+import type { ContainerStats } from '../../shared/model.ts';
+import { h } from '../dom.ts';
+import { formatWhen } from '../when.ts';
+import { dockerStateText, memoryFigures, memoryText } from './container-figures.ts';
 import { SortableTable } from './table.ts';
 import type { View, ViewContext } from './view.ts';
 
-const MB = 1024 * 1024;
-
-const STATUS_TEXT: Record<DockerState['status'], string> = {
-  ok: 'Docker is running.',
-  'not-installed': 'Docker is not installed on this machine.',
-  'not-running': 'Docker is not running. Start it to see your containers here.',
-  error: 'Docker answered with an error.',
-  disabled: 'Docker monitoring is off.',
-};
-
 /** Usage bar with the figure in MB and %; "no limit" when unbounded. */
 function usageCell(c: ContainerStats): Node {
-  if (c.memUsageBytes === null) return h('span', { class: 'muted' }, 'measuring…');
-  const mb = `${(c.memUsageBytes / MB).toFixed(0)} MB`;
-  if (c.memLimitBytes === null) {
-    return h('span', null, `${mb} `, h('span', { class: 'badge warn', title: 'This container can use all of the host’s memory' }, 'no limit'));
+  const f = memoryFigures(c);
+  if (!f) return h('span', { class: 'muted' }, 'measuring…');
+  if (f.percent === null) {
+    return h('span', null, `${f.used} `, h('span', { class: 'badge warn', title: 'This container can use all of the host’s memory' }, 'no limit'));
   }
-  const pct = c.memPercent ?? (c.memUsageBytes / c.memLimitBytes) * 100;
-  const bar = h('span', { class: 'bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct), 'aria-label': `${c.name} memory` });
-  const fill = h('span', { class: `bar-fill${pct >= 90 ? ' crit' : pct >= 75 ? ' warn' : ''}` });
-  fill.style.width = `${Math.min(100, pct).toFixed(1)}%`;
+  const bar = h('span', { class: 'bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(f.percent), 'aria-label': `${c.name} memory` });
+  const fill = h('span', { class: `bar-fill${f.level === 'ok' ? '' : ` ${f.level}`}` });
+  fill.style.width = `${Math.min(100, f.percent).toFixed(1)}%`;
   bar.append(fill);
-  return h('span', { class: 'usage' }, bar, ` ${mb} / ${(c.memLimitBytes / MB).toFixed(0)} MB · ${formatPercent(pct)}`);
+  return h('span', { class: 'usage' }, bar, ` ${memoryText(f)}`);
 }
 
 export function createContainers(ctx: ViewContext): View {
@@ -73,10 +64,7 @@ export function createContainers(ctx: ViewContext): View {
     if (!s) return;
     const d = s.docker;
     state.className = `docker-state ${d.status === 'ok' ? 'ok' : 'warn'}`;
-    const text = STATUS_TEXT[d.status];
-    // The engine's message adds the reason ("connect ENOENT /var/run/docker.sock") unless it only repeats the state.
-    const extra = d.message && d.status !== 'ok' && !text.toLowerCase().includes(d.message.toLowerCase()) ? ` (${d.message})` : '';
-    state.textContent = `${text}${extra}`;
+    state.textContent = dockerStateText(d);
     table.setRows(d.status === 'ok' ? s.containers : []);
     const w = d.disk;
     if (!w) {

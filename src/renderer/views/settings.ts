@@ -8,17 +8,8 @@
 import { SETTINGS_SCHEMA, type Settings } from '../../shared/settings.ts';
 import { h } from '../dom.ts';
 import { toApiError } from '../transport/errors.ts';
+import { controlKind, fieldOfError, formatValue, labelFor, parseValue, type PropSchema } from './settings-fields.ts';
 import type { View, ViewContext } from './view.ts';
-
-interface PropSchema {
-  type?: string;
-  enum?: string[];
-  minimum?: number;
-  maximum?: number;
-  items?: PropSchema;
-  additionalProperties?: PropSchema | boolean;
-  properties?: Record<string, PropSchema>;
-}
 
 type SectionKey = Exclude<keyof Settings, 'version'>;
 
@@ -35,42 +26,6 @@ const SECTIONS: [SectionKey, string, string][] = [
 
 /** Settings that are state, not preferences: changed from the tray or by snoozing, never typed in. */
 const HIDDEN = new Set(['alerts.pausedUntil', 'alerts.snoozed']);
-
-const LABELS: Record<string, string> = {
-  'alerts.memWarnPercent': 'Memory warning at (%)',
-  'alerts.memCritPercent': 'Memory critical at (%)',
-  'alerts.clearMarginPercent': 'Clears this many points below (%)',
-  'alerts.sustainSeconds': 'Must last (seconds)',
-  'alerts.cooldownSeconds': 'Quiet time after an alert (seconds)',
-  'alerts.swapInPagesPerSec': 'Swap-in pressure (pages/s)',
-  'alerts.psiSomeAvg60Percent': 'Memory pressure, PSI some avg60 (%)',
-  'alerts.containerLimitPercent': 'Container near its limit at (%)',
-  'alerts.unboundedContainerBytes': 'Container with no limit above (bytes)',
-  'alerts.restartLoopCount': 'Restart loop: restarts',
-  'alerts.restartLoopWindowSeconds': 'Restart loop: within (seconds)',
-  'alerts.zombieSeconds': 'Zombie alert after (seconds)',
-  'alerts.orphanAlerts': 'Alert on orphaned agents and MCP servers',
-  'alerts.defaultMaxInstances': 'Instances per application before an alert',
-  'alerts.maxInstances': 'Per-application instance limits (name = count, one per line)',
-  'alerts.leakHorizonSeconds': 'Leak alert when memory runs out within (seconds)',
-  'remedies.protectedNames': 'Protected process names (one per line; never stopped)',
-  'remedies.keepInstances': 'Instances a fix keeps running',
-  'remedies.keepPolicy': 'Which instances to keep',
-  'remedies.graceSeconds': 'Grace before a forced stop (seconds)',
-  'remedies.proposalTtlSeconds': 'A proposed fix stays valid for (seconds)',
-  'groups.rules': 'Grouping rules (JSON array of {name, kind, exe?, cmdline?, absorbChildren?})',
-  'groups.topN': 'Applications recorded individually in history',
-  'history.rawHours': 'Full resolution (hours)',
-  'history.minuteDays': 'Per-minute averages (days)',
-  'history.quarterDays': 'Per-15-minute averages (days)',
-  'docker.enabled': 'Watch Docker',
-  'docker.host': 'Docker host (empty: DOCKER_HOST, then the usual sockets)',
-  'docker.statsConcurrency': 'Parallel stats requests',
-};
-
-function humanize(key: string): string {
-  return key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
-}
 
 interface Field {
   path: string;
@@ -89,68 +44,38 @@ function makeField(section: string, key: string, schema: PropSchema): Field {
   const errId = `${id}-error`;
   const error = h('div', { class: 'field-error', id: errId, role: 'alert' });
   const common = { id, name: path, 'aria-describedby': errId };
+  const kind = controlKind(schema);
   let input: Field['input'];
-  let show: Field['show'];
-  let read: Field['read'];
-
-  if (schema.type === 'boolean') {
-    const cb = h('input', { ...common, type: 'checkbox' });
-    input = cb;
-    show = (v) => (cb.checked = v === true);
-    read = () => cb.checked;
-  } else if (schema.enum) {
-    const sel = h('select', common, ...schema.enum.map((o) => h('option', { value: o }, o)));
-    input = sel;
-    show = (v) => (sel.value = String(v));
-    read = () => sel.value;
-  } else if (schema.type === 'number' || schema.type === 'integer') {
-    const num = h('input', { ...common, type: 'number', inputmode: 'decimal', min: schema.minimum, max: schema.maximum, step: schema.type === 'integer' ? 1 : 'any' });
-    input = num;
-    show = (v) => (num.value = String(v));
-    read = () => {
-      if (num.value.trim() === '') throw new Error('a number is required');
-      const n = Number(num.value);
-      if (!Number.isFinite(n)) throw new Error('not a number');
-      return n;
-    };
-  } else if (schema.type === 'array' && schema.items?.type === 'string') {
-    const ta = h('textarea', { ...common, rows: 4, spellcheck: 'false' });
-    input = ta;
-    show = (v) => (ta.value = Array.isArray(v) ? v.join('\n') : '');
-    read = () => ta.value.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  } else if (schema.type === 'object' && typeof schema.additionalProperties === 'object') {
-    const ta = h('textarea', { ...common, rows: 4, spellcheck: 'false' });
-    input = ta;
-    show = (v) => (ta.value = Object.entries((v ?? {}) as Record<string, unknown>).map(([k, n]) => `${k} = ${n}`).join('\n'));
-    read = () => {
-      const out: Record<string, number> = {};
-      for (const line of ta.value.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
-        const m = /^(.+?)\s*=\s*(\S+)$/.exec(line);
-        if (!m || !Number.isFinite(Number(m[2]))) throw new Error(`"${line.slice(0, 40)}" is not "name = number"`);
-        out[m[1]] = Number(m[2]);
-      }
-      return out;
-    };
-  } else if (schema.type === 'array') {
-    const ta = h('textarea', { ...common, rows: 6, spellcheck: 'false', class: 'mono' });
-    input = ta;
-    show = (v) => (ta.value = JSON.stringify(v ?? [], null, 2));
-    read = () => {
-      try {
-        return JSON.parse(ta.value || '[]') as unknown;
-      } catch (e) {
-        throw new Error(`not valid JSON: ${(e as Error).message}`);
-      }
-    };
-  } else {
-    const txt = h('input', { ...common, type: 'text', spellcheck: 'false' });
-    input = txt;
-    show = (v) => (txt.value = String(v ?? ''));
-    read = () => txt.value;
+  switch (kind) {
+    case 'checkbox':
+      input = h('input', { ...common, type: 'checkbox' });
+      break;
+    case 'select':
+      input = h('select', common, ...(schema.enum ?? []).map((o) => h('option', { value: o }, o)));
+      break;
+    case 'number':
+      input = h('input', { ...common, type: 'number', inputmode: 'decimal', min: schema.minimum, max: schema.maximum, step: schema.type === 'integer' ? 1 : 'any' });
+      break;
+    case 'lines':
+    case 'name-counts':
+      input = h('textarea', { ...common, rows: 4, spellcheck: 'false' });
+      break;
+    case 'json':
+      input = h('textarea', { ...common, rows: 6, spellcheck: 'false', class: 'mono' });
+      break;
+    default:
+      input = h('input', { ...common, type: 'text', spellcheck: 'false' });
   }
-  const label = h('label', { for: id }, LABELS[path] ?? humanize(key));
+  const control = input;
+  const show = (v: unknown) => {
+    const shown = formatValue(kind, v);
+    if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = shown === true;
+    else control.value = String(shown);
+  };
+  const read = () => parseValue(kind, control instanceof HTMLInputElement && control.type === 'checkbox' ? control.checked : control.value);
+  const label = h('label', { for: id }, labelFor(path));
   const wrap =
-    schema.type === 'boolean'
+    kind === 'checkbox'
       ? h('div', { class: 'field check' }, h('div', { class: 'check-row' }, input, label), error)
       : h('div', { class: 'field' }, label, input, error);
   return { path, wrap, input, error, show, read };
@@ -222,8 +147,8 @@ export function createSettings(ctx: ViewContext): View {
     } catch (e) {
       const err = toApiError(e);
       // "invalid setting alerts.memCritPercent: must be …" → mark that field.
-      const m = /setting "?([\w.]+)"?/.exec(err.message);
-      const field = m ? fields.find((f) => m[1] === f.path || m[1].startsWith(`${f.path}.`) || m[1].startsWith(`${f.path}[`)) : undefined;
+      const named = fieldOfError(err.message, fields.map((f) => f.path));
+      const field = fields.find((f) => f.path === named);
       if (field) {
         field.error.textContent = err.message;
         field.input.setAttribute('aria-invalid', 'true');

@@ -5,12 +5,13 @@
  */
 
 import { h } from '../dom.ts';
+import { ariaSort, nextSort, sortRows, type SortState, type SortValue } from './sorting.ts';
 
 export interface Column<T> {
   key: string;
   label: string;
   /** The value sorted on. null sorts last. */
-  value: (row: T) => number | string | null;
+  value: (row: T) => SortValue;
   /** What the cell shows (default: the value as text). */
   cell?: (row: T) => Node | string;
   numeric?: boolean;
@@ -21,8 +22,7 @@ export class SortableTable<T> {
   private readonly body: HTMLTableSectionElement;
   private readonly headers: HTMLTableCellElement[];
   private rows: T[] = [];
-  private sortKey: string;
-  private descending: boolean;
+  private sort: SortState;
 
   constructor(
     caption: string,
@@ -30,8 +30,7 @@ export class SortableTable<T> {
     sort: { key: string; descending: boolean },
     private readonly emptyText = 'Nothing to show.',
   ) {
-    this.sortKey = sort.key;
-    this.descending = sort.descending;
+    this.sort = { ...sort };
     this.headers = columns.map((c) =>
       h(
         'th',
@@ -50,31 +49,20 @@ export class SortableTable<T> {
   }
 
   sortBy(key: string): void {
-    if (key === this.sortKey) this.descending = !this.descending;
-    else {
-      this.sortKey = key;
-      // Figures read best largest-first, names A→Z.
-      this.descending = this.columns.find((c) => c.key === key)?.numeric ?? false;
-    }
+    this.sort = nextSort(this.sort, key, this.columns.find((c) => c.key === key)?.numeric ?? false);
     this.updateHeaders();
     this.render();
   }
 
   private updateHeaders(): void {
     this.columns.forEach((c, i) => {
-      this.headers[i].setAttribute('aria-sort', c.key === this.sortKey ? (this.descending ? 'descending' : 'ascending') : 'none');
+      this.headers[i].setAttribute('aria-sort', ariaSort(this.sort, c.key));
     });
   }
 
   private render(): void {
-    const col = this.columns.find((c) => c.key === this.sortKey) ?? this.columns[0];
-    const dir = this.descending ? -1 : 1;
-    const sorted = [...this.rows].sort((a, b) => {
-      const va = col.value(a);
-      const vb = col.value(b);
-      if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
-      return (typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb))) * dir;
-    });
+    const col = this.columns.find((c) => c.key === this.sort.key) ?? this.columns[0];
+    const sorted = sortRows(this.rows, col.value, this.sort.descending);
     if (sorted.length === 0) {
       this.body.replaceChildren(h('tr', null, h('td', { colspan: this.columns.length, class: 'muted' }, this.emptyText)));
       return;

@@ -4,6 +4,7 @@
 
 import type { HeadroomApi } from '../../shared/contract.ts';
 import type { TimeWindow } from '../charts/time-window.ts';
+import type { EarlyHistory } from '../history.ts';
 import type { Store } from '../state.ts';
 
 export interface ViewContext {
@@ -11,6 +12,8 @@ export interface ViewContext {
   store: Store;
   /** The visible time span, shared by every chart (zooming one zooms all). */
   win: TimeWindow;
+  /** History asked for before the views existed (boot.ts), for the overview's first draw; null when none. */
+  earlyHistory: EarlyHistory | null;
 }
 
 export interface View {

@@ -28,9 +28,10 @@ export function retentionMs(r: Retention): Record<Tier, number> {
 }
 
 /**
- * The tier that answers a query starting at `sinceMs`: raw while the start is
+ * The finest tier that still holds data from `sinceMs`: raw while the start is
  * within raw retention, else the 1-minute rollup while within its retention,
- * else the 15-minute rollup.
+ * else the 15-minute rollup. Exports read this tier; queries start from it and
+ * may move to a coarser one (query-plan.ts).
  */
 export function pickTier(sinceMs: number, now: number, r: Retention): Tier {
   const keep = retentionMs(r);
