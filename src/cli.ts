@@ -25,7 +25,7 @@ const COMMANDS: Record<string, Command> = {
   watch: { summary: 'watch                           live terminal view, refreshed every 2 s (records history)', run: watchCommand },
   history: { summary: 'history <series> --since 3h [--json|--csv]   recorded samples of one series', run: historyCommand },
   replay: { summary: 'replay FILE.csv [--json]        run the live leak detector on a recorded trace', run: replayCommand },
-  serve: { summary: 'serve [--port N] [--host H] [--no-open] [--no-docker]   the window in a browser (web mode, token URL)', run: serveCommand },
+  serve: { summary: 'serve [--port N] [--host H] [--no-open] [--no-docker] [--no-metrics] [--metrics-token-file F]   the window in a browser (web mode, token URL) and /metrics', run: serveCommand },
   fixes: { summary: 'fixes [--json] [--no-docker]    the one-click fixes on offer now, with their ids', run: fixesCommand },
   fix: { summary: 'fix <id> [--dry-run] [--yes] [--json] [--no-docker]   preview, confirm and run one fix', run: (args, io) => fixCommand(args, io) },
   log: { summary: 'log [--json] [--limit N]        the audit log of fixes run', run: logCommand },

@@ -18,20 +18,25 @@ import { UsageError, type CliIo } from './io.ts';
 export const DEFAULT_METRICS_PORT = 9464;
 
 /** The token from --token, --token-file or the environment (in that order), validated; null when none is given. */
-export function resolveMetricsToken(values: { token?: string; 'token-file'?: string }, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('headroom metrics: give --token or --token-file, not both');
+export function resolveMetricsToken(
+  values: { token?: string; 'token-file'?: string },
+  env: NodeJS.ProcessEnv = process.env,
+  command = 'headroom metrics',
+  fileFlag = '--token-file',
+): string | null {
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError(`${command}: give --token or ${fileFlag}, not both`);
   let token: string | null = null;
   if (values.token !== undefined) token = values.token;
   else if (values['token-file'] !== undefined) {
     try {
       token = readFileSync(values['token-file'], 'utf8').trim();
     } catch (err) {
-      throw new UsageError(`headroom metrics: --token-file: ${(err as Error).message}`);
+      throw new UsageError(`${command}: ${fileFlag}: ${(err as Error).message}`);
     }
   } else if (env[METRICS_TOKEN_ENV]) token = String(env[METRICS_TOKEN_ENV]).trim();
   if (token === null) return null;
   const problem = metricsTokenProblem(token);
-  if (problem) throw new UsageError(`headroom metrics: ${problem}`);
+  if (problem) throw new UsageError(`${command}: ${problem}`);
   return token;
 }
 

@@ -2,18 +2,22 @@
  * `headroom serve`: the engine with the Headroom window in a browser — for
  * headless boxes, and for `npm start` where Electron cannot run. Serves the
  * built renderer and the API over a WebSocket on loopback, behind a random
- * token carried in the printed URL.
+ * token carried in the printed URL. Prometheus's /metrics is served beside it
+ * (unless --no-metrics), under its own guard: the metrics token from
+ * HEADROOM_METRICS_TOKEN or --metrics-token-file, else loopback scrapes only.
  */
 
 import { spawn } from 'node:child_process';
 import { createApi } from '../main/engine/api/handlers.ts';
 import { createHeadroom } from '../main/engine/create.ts';
+import { createHeadroomMetrics, createMetricsHandler, METRICS_TOKEN_ENV } from '../main/engine/metrics/index.ts';
 import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
 import { isLoopbackHost } from '../main/engine/server/security.ts';
 import { startWebServer } from '../main/engine/server/server.ts';
 import { findRendererDir } from '../main/engine/server/static-files.ts';
 import { parseFlags } from './args.ts';
 import { UsageError, type CliIo } from './io.ts';
+import { resolveMetricsToken } from './metrics.ts';
 
 /** The port tried first; a fixed default makes SSH tunnels and bookmarks of the host:port stable. */
 export const DEFAULT_PORT = 7761;
@@ -53,6 +57,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'allow-remote': { type: 'boolean' },
       'no-docker': { type: 'boolean' },
       'no-open': { type: 'boolean' },
+      'no-metrics': { type: 'boolean' },
+      'metrics-token-file': { type: 'string' },
     },
     false,
   );
@@ -63,13 +69,18 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         'pass --allow-remote as well if that is what you want',
     );
   }
+  // /metrics has its own guard: a token from a file or the environment (never argv, which `ps` shows), else loopback only.
+  const metricsToken = values['no-metrics'] ? null : resolveMetricsToken({ 'token-file': values['metrics-token-file'] }, process.env, 'headroom serve', '--metrics-token-file');
   const rendererDir = findRendererDir();
   if (!rendererDir) throw new Error('the window is not built (no dist/renderer/main.js): run `npm run build` first');
 
   const h = createHeadroom({ docker: values['no-docker'] ? false : undefined });
   attachNotifications(h, createNodeNotifier());
   const api = createApi({ ...h, log: h.log });
-  const common = { api, pushes: h.engine, rendererDir, host, allowRemote: values['allow-remote'], log: h.log };
+  const metrics = values['no-metrics']
+    ? null
+    : createMetricsHandler({ metrics: createHeadroomMetrics(h.engine, { topGroups: () => h.settings.get().groups.topN }), token: metricsToken, log: h.log });
+  const common = { api, pushes: h.engine, rendererDir, host, allowRemote: values['allow-remote'], log: h.log, metrics };
   let server;
   try {
     if (values.port !== undefined) server = await startWebServer({ ...common, port: parsePort(values.port) });
@@ -92,6 +103,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   io.out(`Headroom is running at ${server.url}`);
   io.out('(the URL carries the access token; Ctrl-C to stop)');
+  if (metrics) {
+    const metricsUrl = `${new URL(server.url).origin}/metrics`;
+    io.out(
+      metricsToken
+        ? `Prometheus metrics at ${metricsUrl} (bearer token from ${values['metrics-token-file'] ? '--metrics-token-file' : METRICS_TOKEN_ENV} required)`
+        : `Prometheus metrics at ${metricsUrl} (loopback scrapes only; set ${METRICS_TOKEN_ENV} to allow others)`,
+    );
+  }
   if (!values['no-open'] && hasDisplay()) openBrowser(server.url, h.log);
 
   await new Promise<void>((resolve) => {

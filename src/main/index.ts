@@ -8,11 +8,13 @@
  *   ipc            the typed API for the window
  *   notifications  alert transitions → native notifications
  *   tray           icon, tooltip and glance menu
+ *   metrics        the optional loopback /metrics exporter (HEADROOM_METRICS_PORT)
  *   windows        the Headroom window (opened unless started at login)
  */
 
 import { app } from 'electron';
 import { createHeadroom } from './engine/create.ts';
+import { startDesktopExporter } from './engine/metrics/desktop-exporter.ts';
 import { setupIpc } from './ipc.ts';
 import { iconPath, setupLifecycle, type Lifecycle } from './lifecycle.ts';
 import { setupNotifications } from './notifications.ts';
@@ -38,7 +40,9 @@ function start(lifecycle: Lifecycle): void {
     iconPath: iconPath(),
   });
   tray = setupTray({ headroom, settings, lifecycle, notifier: notifications.notifier, openWindow });
+  const exporter = startDesktopExporter(headroom);
   lifecycle.onShutdown(async () => {
+    await (await exporter)?.close();
     tray?.dispose();
     notifications.dispose();
     ipc.dispose();

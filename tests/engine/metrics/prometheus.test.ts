@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,20 +18,11 @@ import type { LeakTrend, Snapshot } from '../../../src/shared/model.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { repoRoot } from '../../helpers/cli.ts';
 import { ProcessSwarm } from '../../helpers/procs.ts';
+import { freePort } from '../../helpers/net.ts';
 
 const TOKEN = 'prometheus-test-token-5b2f0c1e';
 const TRACE = join(repoRoot, '..', 'shared', 'traces', 'node_sawtooth_leak.csv');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real detector's trend for the labelled node leak trace. */
 function traceTrend(): LeakTrend {

@@ -10,6 +10,7 @@ export { createHeadroomMetrics, type HeadroomMetrics, type MetricsOptions, type 
 export { createMetricsHandler, isLoopbackAddress, metricsTokenProblem, tokenOf, MIN_TOKEN_LENGTH, type MetricsHandlerOptions } from './handler.ts';
 export { startMetricsExporter, type ExporterOptions, type MetricsExporter } from './exporter.ts';
 export { topGroupsWithOther, OTHER, type GroupRow } from './bounded.ts';
+export { startDesktopExporter, desktopExporterConfig, METRICS_PORT_ENV, type DesktopExporterConfig } from './desktop-exporter.ts';
 
 /** The environment variable a metrics token is read from (argv is visible to every user in `ps`). */
 export const METRICS_TOKEN_ENV = 'HEADROOM_METRICS_TOKEN';

@@ -33,6 +33,12 @@ export interface WebServerOptions {
   token?: string;
   log?: (line: string) => void;
   limits?: Partial<ClientLimits> & { maxClients?: number };
+  /**
+   * Prometheus's `/metrics` (see metrics/handler.ts), mounted outside the
+   * window's token path: a scrape config cannot follow a per-run token, so the
+   * handler applies its own guard (metrics token, or loopback only).
+   */
+  metrics?: ((req: IncomingMessage, res: ServerResponse) => void) | null;
 }
 
 export interface WebServer {
@@ -87,6 +93,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   };
 
   const server = createServer((req, res) => {
+    if (opts.metrics && (req.url ?? '').split('?')[0] === '/metrics') {
+      // Host and Origin still apply: a rebinding page must not read the process list from /metrics either.
+      if (!hostAllowed(req.headers.host, bound)) return refuse(res, 403, 'Forbidden: unexpected Host header\n');
+      if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(res, 403, 'Forbidden: cross-origin request\n');
+      return opts.metrics(req, res);
+    }
     const g = gate(req);
     if ('status' in g) return refuse(res, g.status, g.text);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
