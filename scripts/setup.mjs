@@ -51,6 +51,17 @@ export function ensureBuild() {
   if (status !== 0) throw new Error('setup: build failed');
 }
 
+/** Every `*.test.ts` under `dir`, sorted: the files `npm test` and `npm run reliability` run. */
+export function findTests(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...findTests(p));
+    else if (e.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
 export function ensureSetup() {
   ensurePackages();
   ensureBuild();

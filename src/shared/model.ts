@@ -150,6 +150,28 @@ export interface Snapshot {
   docker: DockerState;
   /** When each part was last refreshed (epoch ms): parts run on their own intervals, so a consumer can tell fresh data from repeated data. */
   sampledAt: { system: number; processes: number; containers: number | null };
+  /**
+   * The history database's state after this sample was recorded; absent when
+   * the engine records no history (one-shot commands). Not ok means samples
+   * wait in memory (see `queued`) until the file can be written again.
+   */
+  history?: HistoryStatus;
+}
+
+/** Whether history is being written, as shown to the user: a state, never an error that stops sampling. */
+export interface HistoryStatus {
+  /** True when the file is open and every sample so far is on disk. */
+  ok: boolean;
+  /** Why not, in words ("cannot write to …/history.db: SQLITE_FULL: …"); null when ok. */
+  message: string | null;
+  /** Samples held in memory, waiting for the file to be writable again (bounded). */
+  queued: number;
+  /**
+   * Present once this run had to start a new history file: the old one was
+   * damaged (moved to `keptAs`, history.db.corrupt-<epochms>, never deleted)
+   * or was deleted by someone else (`keptAs` null). Explains missing history.
+   */
+  lastReset?: { at: number; reason: string; keptAs: string | null };
 }
 
 // ─── Alerts (produced by the rules in engine/detect) ────────────────────────
@@ -187,6 +209,7 @@ export interface LeakTrend {
   limit: number | null;
   /** Seconds until the fitted line reaches the limit; null if it never does. */
   etaSeconds: number | null;
+  /** When the current segment (since the last restart or gap) began, in epoch ms like Alert.since. */
   segmentStart: number;
 }
 

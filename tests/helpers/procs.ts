@@ -55,7 +55,9 @@ export class ProcessSwarm {
 
   /** A parent (argv[0] `parentName`) that never reaps its exited child: the child stays a zombie. */
   async spawnZombieParent(parentName: string): Promise<{ parentPid: number; zombiePid: number }> {
-    const c = spawn('bash', ['-c', `sleep 0 & exec -a "$0" sleep 600`, parentName], { stdio: 'ignore' });
+    // The child outlives bash's exec by a moment: if it exited first, bash itself would reap it (no zombie), which
+    // happens on a loaded machine.
+    const c = spawn('bash', ['-c', `sleep 0.3 & exec -a "$0" sleep 600`, parentName], { stdio: 'ignore' });
     this.children.push(c);
     const parentPid = c.pid as number;
     let zombiePid = 0;

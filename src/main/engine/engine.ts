@@ -14,7 +14,7 @@
 
 import { EventEmitter } from 'node:events';
 import { availableParallelism, hostname } from 'node:os';
-import type { Alert, ContainerStats, DockerState, FixProposal, LeakTrend, Snapshot } from '../../shared/model.ts';
+import type { Alert, ContainerStats, DockerState, FixProposal, HistoryStatus, LeakTrend, Snapshot } from '../../shared/model.ts';
 import { SNAPSHOT_VERSION, dockerDisabled } from '../../shared/model.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { CollectorContext } from './collectors/collector.ts';
@@ -22,6 +22,7 @@ import { createFdCollector, createProcessCollector, type ProcessCollector, type 
 import { createSelfCollector } from './collectors/self.ts';
 import type { SystemReading } from './collectors/system.ts';
 import type { SyncCollector } from './collectors/collector.ts';
+import { HeapTrimmer } from './heap-trim.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
 import { seriesFromSnapshot } from './snapshot-series.ts';
 
@@ -29,13 +30,42 @@ import { seriesFromSnapshot } from './snapshot-series.ts';
 export interface HistorySink {
   record(t: number, samples: readonly { series: string; value: number; limit: number | null }[]): void;
   recordEvent(t: number, kind: string, detail?: string): void;
+  /** Whether samples reach the file (copied into each Snapshot as `history`). */
+  health?(): HistoryStatus;
 }
 
 /** The leak detector and alert rules; engine/detect implements it. */
 export interface SnapshotAnalyzer {
   observe(s: Snapshot): { trends: LeakTrend[]; alerts: Alert[]; transitions: Alert[] };
   updateSettings(s: Settings): void;
+  /**
+   * The wall clock jumped by `deltaMs` (positive: forward) between the
+   * previous snapshot and the one at `t`: no trend may be fitted across it.
+   */
+  clockJumped?(t: number, deltaMs: number): void;
 }
+
+/**
+ * The engine's two clocks. Snapshots are stamped with the wall clock (history
+ * and the UI show real times, and follow the user's corrections of it), while
+ * everything measured as elapsed time — collection intervals, rates — uses the
+ * monotonic clock, which never jumps. Tests inject a wall clock that jumps.
+ */
+export interface EngineClock {
+  /** Wall time, epoch ms (Date.now). */
+  wallMs(): number;
+  /** Monotonic ms from an arbitrary origin (performance.now). */
+  monotonicMs(): number;
+}
+
+export const SYSTEM_CLOCK: EngineClock = { wallMs: () => Date.now(), monotonicMs: () => performance.now() };
+
+/**
+ * Wall time may drift from monotonic time by this much between two ticks
+ * before it counts as a jump (NTP slews by at most 0.5 ms/s; a stalled event
+ * loop advances both clocks alike).
+ */
+export const CLOCK_JUMP_THRESHOLD_MS = 5000;
 
 /** Docker, or any other container source; engine/collectors/docker implements it. */
 export interface ContainerSource {
@@ -64,6 +94,9 @@ export interface EngineDeps {
   procRoot?: string;
   /** How the machine is read; defaults to /proc on Linux, systeminformation elsewhere. */
   platform?: Platform;
+  /** Wall and monotonic time (default SYSTEM_CLOCK). */
+  clock?: EngineClock;
+  /** Wall clock only (older form of `clock`; the monotonic clock stays the system's). */
   now?: () => number;
 }
 
@@ -78,7 +111,7 @@ export interface EngineEvents {
 
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly deps: EngineDeps;
-  private readonly now: () => number;
+  private readonly clock: EngineClock;
   readonly platform: Platform;
   private readonly system: SyncCollector<SystemReading>;
   private readonly self = createSelfCollector();
@@ -86,10 +119,19 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly fds;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** A full GC once a minute keeps Headroom's own RSS flat (see heap-trim.ts). */
+  private readonly heapTrimmer = new HeapTrimmer();
   private lastSystem: SystemReading | null = null;
   private lastProcesses: ProcessReading | null = null;
+  /** Wall time of the latest process scan (what the Snapshot reports)... */
   private processesAt = 0;
-  private fdsAt = 0;
+  /** ...and monotonic times of the latest scans, which decide when the next is due. */
+  private processesMono = -Infinity;
+  private fdsMono = -Infinity;
+  /** Both clocks at the previous tick, to notice the wall clock jumping. */
+  private lastTickWall = NaN;
+  private lastTickMono = NaN;
+  private clockJumps = 0;
   private latestSnapshot: Snapshot | null = null;
   private latestAlerts: Alert[] = [];
   private latestTrends: LeakTrend[] = [];
@@ -101,7 +143,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(deps: EngineDeps) {
     super();
     this.deps = deps;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? (deps.now ? { wallMs: deps.now, monotonicMs: SYSTEM_CLOCK.monotonicMs } : SYSTEM_CLOCK);
     const s = deps.settings();
     this.platform = deps.platform ?? createPlatform({ procRoot: deps.procRoot });
     this.system = this.platform.system;
@@ -119,6 +161,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.heapTrimmer.start();
     const ctx = this.ctx();
     this.system.init(ctx);
     this.self.init(ctx);
@@ -135,8 +178,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.heapTrimmer.stop();
     await this.deps.containers?.stop();
-    this.deps.history?.recordEvent(this.now(), 'engine.stop', `pid ${process.pid}`);
+    this.deps.history?.recordEvent(this.clock.wallMs(), 'engine.stop', `pid ${process.pid}`);
   }
 
   /** Takes one full sample now (all collectors), without history or timers: for `headroom snapshot`. */
@@ -162,6 +206,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   fixes(): FixProposal[] {
     return this.latestFixes;
   }
+  /** Wall-clock jumps noticed since start (each also logged and recorded as a `clock.jump` history event). */
+  get clockJumpCount(): number {
+    return this.clockJumps;
+  }
 
   /** The planner is attached after construction because it reads the engine's own process table. */
   setPlanner(planner: FixPlanner): void {
@@ -177,7 +225,38 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private ctx(): CollectorContext {
-    return { now: this.now(), log: this.deps.log };
+    return { now: this.clock.wallMs(), monotonic: this.clock.monotonicMs(), log: this.deps.log };
+  }
+
+  /**
+   * Notices the wall clock jumping between two ticks (a manual change, an NTP
+   * step, a resume whose clock was corrected): logs it, records it in history
+   * so reports can explain the discontinuity, and tells the analyzer, which
+   * must not fit a trend across it. Suspend and resume advance both clocks
+   * alike on Linux (CLOCK_MONOTONIC stops, but so do we), so a sleep is not a jump.
+   */
+  private noteClockJump(wall: number, mono: number): void {
+    const prevWall = this.lastTickWall;
+    const prevMono = this.lastTickMono;
+    this.lastTickWall = wall;
+    this.lastTickMono = mono;
+    if (Number.isNaN(prevWall)) return;
+    const delta = wall - prevWall - (mono - prevMono);
+    if (Math.abs(delta) < CLOCK_JUMP_THRESHOLD_MS) return;
+    this.clockJumps++;
+    const detail = `the wall clock jumped ${delta > 0 ? 'forward' : 'back'} by ${formatJump(Math.abs(delta))}`;
+    this.deps.log(`engine: ${detail}; history keeps wall-clock times, intervals follow the monotonic clock, and leak trends start over`);
+    try {
+      this.deps.history?.recordEvent(wall, 'clock.jump', `${detail} (${Math.round(delta)} ms)`);
+    } catch {
+      /* the history sink never throws; this is only a guard for other sinks */
+    }
+    // Ages measured on the wall clock (how long a zombie has been seen) would gain or lose the jump: move their origins with it.
+    for (const e of this.processes.table.entries.values()) {
+      e.firstSeen += delta;
+      if (e.zombieSince > 0) e.zombieSince += delta;
+    }
+    this.deps.analyzer?.clockJumped?.(wall, delta);
   }
 
   private loop(): void {
@@ -208,17 +287,21 @@ export class Engine extends EventEmitter<EngineEvents> {
   private tick(forceAll: boolean): Snapshot {
     const ctx = this.ctx();
     const now = ctx.now;
+    const mono = ctx.monotonic as number;
+    if (!forceAll) this.noteClockJump(now, mono);
     const prev = this.latestSnapshot;
     const sys = this.system.collect(ctx);
     this.lastSystem = sys;
     let processesRan = false;
-    if (forceAll || !this.lastProcesses || now - this.processesAt >= this.intervalFor(prev, 'processesMs') - 50) {
-      if (!forceAll && now - this.fdsAt >= this.intervalFor(prev, 'fdsMs') - 50) {
+    // Due times on the monotonic clock: a wall clock set back by an hour must not freeze the process list for an hour.
+    if (forceAll || !this.lastProcesses || mono - this.processesMono >= this.intervalFor(prev, 'processesMs') - 50) {
+      if (!forceAll && mono - this.fdsMono >= this.intervalFor(prev, 'fdsMs') - 50) {
         this.fds.collect(ctx);
-        this.fdsAt = now;
+        this.fdsMono = mono;
       }
       this.lastProcesses = this.processes.collect(ctx);
       this.processesAt = now;
+      this.processesMono = mono;
       processesRan = true;
     }
     const procs = this.lastProcesses as ProcessReading;
@@ -246,10 +329,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (forceAll) return snap;
 
     const topN = this.deps.settings().groups.topN;
-    try {
-      this.deps.history?.record(now, seriesFromSnapshot(snap, { topN, withGroups: processesRan }));
-    } catch (err) {
-      this.deps.log(`engine: history write failed: ${(err as Error).message}`);
+    const history = this.deps.history;
+    if (history) {
+      try {
+        history.record(now, seriesFromSnapshot(snap, { topN, withGroups: processesRan }));
+      } catch (err) {
+        this.deps.log(`engine: history write failed: ${(err as Error).message}`);
+      }
+      snap.history = historyStatus(history);
     }
     if (this.deps.analyzer) {
       const out = this.deps.analyzer.observe(snap);
@@ -291,4 +378,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (transitions.length > 0) this.emit('transitions', transitions);
     this.emit('fixes', fixes);
   }
+}
+
+/** The sink's state for the Snapshot; a sink without health() (or whose health() fails) says so. */
+function historyStatus(sink: HistorySink): HistoryStatus {
+  if (!sink.health) return { ok: true, message: null, queued: 0 };
+  try {
+    const h = sink.health();
+    const out: HistoryStatus = { ok: h.ok, message: h.message, queued: h.queued };
+    if (h.lastReset) out.lastReset = { ...h.lastReset };
+    return out;
+  } catch (err) {
+    return { ok: false, message: `history state unknown: ${(err as Error).message}`, queued: 0 };
+  }
+}
+
+/** "1 h 0 min", "42 s": the size of a clock jump for a log line. */
+function formatJump(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }

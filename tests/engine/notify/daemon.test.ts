@@ -310,3 +310,20 @@ test('without a notification server, the failure is logged once and the monitor 
   assert.match(failures[0], /notify-send/);
   assert.deepEqual(lines.filter((l) => l.startsWith('notify: ') && !l.includes('could not')), ['notify: a over the line', 'notify: b over the line']);
 });
+
+test('a hostile process name reaches the daemon as text: no shell runs it, and a leading "-" is not an option', { timeout: 30_000 }, async () => {
+  const marker = join(work, 'shell-ran');
+  const title = `-claude; touch ${marker}a $(touch ${marker}b) \`touch ${marker}c\` & | > ${marker}d`;
+  const saved = { ...process.env };
+  Object.assign(process.env, { DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: busAddress });
+  const before = notifyCalls().length;
+  try {
+    await createNodeNotifier().notify({ tag: 'hostile', title, body: `line one\nline two ${marker}e`, urgency: 'normal', silent: true, alertId: null, action: null });
+    await waitFor('the hostile notification', () => notifyCalls().length > before, 10_000, () => monitorOut.slice(-2000));
+  } finally {
+    process.env = saved;
+  }
+  const call = notifyCalls()[before];
+  assert.equal(call.summary, title, 'the title arrives byte for byte');
+  for (const suffix of ['a', 'b', 'c', 'd', 'e']) assert.equal(existsSync(marker + suffix), false, `no shell ran: ${marker}${suffix} does not exist`);
+});

@@ -85,14 +85,18 @@ describe('alert links and display names', () => {
     alert('mem.used', 'mem.used', null),
     alert('leak:system.mem.used', 'leak', null),
     alert('old', 'leak', 'claude', 'resolved'),
+    // Groups whose names contain the words the links used to match on.
+    alert('orphans:server-memory', 'orphans', 'server-memory'),
+    alert('leak:process.group.zombie-hunter.rss', 'leak', 'zombie-hunter'),
+    alert('instances:swap-tool', 'group.instances', 'swap-tool'),
   ];
 
   it('links fixes to the firing alerts they address', () => {
     assert.deepEqual(alertsAboutGroup(alerts, 'claude'), ['leak:process.group.claude.rss', 'instances:claude']);
-    assert.deepEqual(alertsOfKind(alerts, 'zombie'), ['zombies']);
-    assert.deepEqual(alertsOfKind(alerts, 'orphan', ['mcp:x']), ['orphans:mcp:x']);
-    assert.deepEqual(alertsOfKind(alerts, 'orphan', ['mcp:y']), []);
-    assert.deepEqual(machineMemoryAlerts(alerts), ['mem.used', 'leak:system.mem.used']);
+    assert.deepEqual(alertsOfKind(alerts, 'zombies'), ['zombies']);
+    assert.deepEqual(alertsOfKind(alerts, 'orphans', ['mcp:x']), ['orphans:mcp:x']);
+    assert.deepEqual(alertsOfKind(alerts, 'orphans', ['mcp:y']), []);
+    assert.deepEqual(machineMemoryAlerts(alerts), ['mem.used', 'leak:system.mem.used'], 'group names that contain "memory" or "swap" are not machine alerts');
   });
 
   it('makes process names safe to show: no control characters, bounded length', () => {

@@ -102,7 +102,10 @@ function parseSettingsPatch(arg: unknown): Req<'settings:set'> {
 function parseReportExport(arg: unknown): Req<'report:export'> {
   const rec = expectObject(arg, ['sinceMs', 'format'], ['sinceMs', 'format']);
   const format = expectString(rec.format, 'format', 4, /^(md|html)$/) as 'md' | 'html';
-  return { sinceMs: expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS), format };
+  const sinceMs = expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS);
+  // The report runs from sinceMs to now; a period starting now or later is the caller's mistake, not an internal error.
+  if (!(sinceMs < Date.now())) throw new BadRequest('sinceMs must be in the past (a report covers sinceMs until now)');
+  return { sinceMs, format };
 }
 
 const none = (arg: unknown): void => expectNothing(arg);

@@ -95,7 +95,9 @@ export function expectString(v: unknown, name: string, maxLength: number, patter
 export function expectNumber(v: unknown, name: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new BadRequest(`${name} must be a finite number`);
   if (v < min || v > max) {
-    throw new BadRequest(max >= Number.MAX_SAFE_INTEGER ? `${name} must be at least ${min}` : `${name} must be between ${min} and ${max}`);
+    if (max < Number.MAX_SAFE_INTEGER) throw new BadRequest(`${name} must be between ${min} and ${max}`);
+    // An open-ended range: say which end was crossed (1e300 is not "less than 2").
+    throw new BadRequest(v < min ? `${name} must be at least ${min}` : `${name} must be at most ${max}`);
   }
   return v;
 }

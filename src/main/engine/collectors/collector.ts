@@ -15,6 +15,12 @@ export interface FieldMeta {
 export interface CollectorContext {
   /** Milliseconds since the epoch of this tick (one clock for the whole tick). */
   now: number;
+  /**
+   * Monotonic milliseconds of this tick (arbitrary origin). Rates divide by
+   * differences of this, never of `now`: the wall clock can jump. Absent
+   * when a caller has only the wall clock; collectors then fall back to `now`.
+   */
+  monotonic?: number;
   /** Logger that never throws. */
   log: (line: string) => void;
 }

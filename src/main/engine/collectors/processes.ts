@@ -45,7 +45,7 @@ export function createProcessCollector(userRules: readonly GroupRule[], source: 
     table,
     init() {},
     collect(ctx: CollectorContext): ProcessReading {
-      const scan = table.scan(ctx.now);
+      const scan = table.scan(ctx.now, ctx.monotonic);
       const g = groupProcesses(table.entries, grouper, ctx.now);
       return { processCount: scan.processCount, threadCount: scan.threadCount, ...g };
     },

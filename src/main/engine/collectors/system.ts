@@ -70,10 +70,11 @@ export function createSystemCollector(procRoot = '/proc'): SyncCollector<SystemR
       }
       const vm = reader.text(`${procRoot}/vmstat`);
       const swapIns = vm ? parseSwapIns(vm) : 0;
-      const dt = (ctx.now - prevAt) / 1000;
+      const at = ctx.monotonic ?? ctx.now;
+      const dt = (at - prevAt) / 1000;
       const swapInPerSec = prevSwapIns >= 0 && dt > 0 ? Math.max(0, (swapIns - prevSwapIns) / dt) : 0;
       prevSwapIns = swapIns;
-      prevAt = ctx.now;
+      prevAt = at;
       return { memory, load, cpuPercent: Math.round(cpuPercent * 10) / 10, pressure, swapInPerSec };
     },
     dispose() {},

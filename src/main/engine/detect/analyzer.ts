@@ -72,7 +72,8 @@ export function createAnalyzer(settings: Settings): Analyzer {
         const live = new Set(s.groups.map((g) => g.name));
         for (const name of groupPids.keys()) if (!live.has(name)) groupPids.delete(name);
       }
-      const trends = detector.trends();
+      // The detector counts in seconds; everything past the analyzer (model, window, tray, metrics) in epoch ms.
+      const trends = detector.trends().map((tr) => ({ ...tr, segmentStart: tr.segmentStart * 1000 }));
       const { alerts, transitions } = rules.evaluate(s, trends);
       latest = { trends, alerts, transitions };
       return latest;
@@ -80,6 +81,13 @@ export function createAnalyzer(settings: Settings): Analyzer {
     updateSettings(s: Settings) {
       detector.updateSettings(s.detector);
       rules.updateSettings(s);
+    },
+    clockJumped(t: number, deltaMs: number) {
+      detector.clockJumped();
+      rules.clockJumped(deltaMs);
+      // Ages are wall-time differences: measured across the jump they would be an hour off either way
+      // (forgetting every series at once, or keeping a vanished one an hour too long). Age them from the jump.
+      for (const series of lastFed.keys()) lastFed.set(series, t);
     },
     alerts: () => latest.alerts,
     trends: () => latest.trends,

@@ -37,7 +37,9 @@
  *    with the one that showed the leak (each inside the other's interval).
  * 4. Segments: a clock going backwards, a sampling gap, or a deep drop (a
  *    restart nobody announced) starts a new segment, so no slope is ever fitted
- *    across them; `newSegment` does the same for announced restarts and also
+ *    across them, nor across a clock jump the engine noticed (`clockJumped`: a
+ *    forward jump shorter than the gap would otherwise pass for time);
+ *    `newSegment` does the same for announced restarts and also
  *    forgets the high-water mark. A drop ends a reported leak at once; if the
  *    next segment grows again at a similar rate (a leak that OOM kills keep
  *    resetting) the new-territory test is waived for it.
@@ -343,6 +345,24 @@ export class LeakDetector {
     st.typicalDt = NaN;
     st.noise = 0;
     if (st.trend) st.trend = { ...st.trend, leaking: false, segmentStart: t };
+    return events;
+  }
+
+  /**
+   * The wall clock jumped (the engine compares it with the monotonic clock):
+   * every series starts a new segment, as for a step backwards, so no slope
+   * spans the jump. Unlike `newSegment`, the high-water marks are kept — the
+   * processes did not restart — and a leak being reported stays reported
+   * until the new segment says otherwise.
+   */
+  clockJumped(): LeakEvent[] {
+    const events: LeakEvent[] = [];
+    for (const st of this.states.values()) {
+      if (Number.isNaN(st.lastT)) continue;
+      this.closeBucket(st, st.lastT, events);
+      this.breakSegment(st);
+      st.lastT = NaN;
+    }
     return events;
   }
 

@@ -58,6 +58,16 @@ export class AlertRules {
     this.settings = s;
   }
 
+  /**
+   * The wall clock jumped by `deltaMs`: conditions still pending keep the
+   * time they have really been pending, so a clock set forward does not skip
+   * `sustainSeconds` (and one set back does not add an hour to it).
+   */
+  clockJumped(deltaMs: number): void {
+    if (!Number.isFinite(deltaMs)) return;
+    for (const st of this.states.values()) if (st.phase === 'pending') st.pendingSince += deltaMs;
+  }
+
   /** Evaluates every rule; returns the current alerts and those whose state changed now. */
   evaluate(s: Snapshot, trends: readonly LeakTrend[], now = s.t): { alerts: Alert[]; transitions: Alert[] } {
     const a = this.settings.alerts;

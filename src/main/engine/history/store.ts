@@ -18,11 +18,12 @@ import type { HistoryQuery, HistorySeries } from '../../../shared/contract.ts';
 import { Connection, UnusableDatabaseError, errorText, isCorruptionError, isReadonlyError } from './connection.ts';
 import { formatTraceCsv, type TraceRow } from './csv.ts';
 import { lttb } from './lttb.ts';
+import { averagePoints, envelopePoints, planQuery, rangeContent } from './query-plan.ts';
 import { MINUTE_MS, QUARTER_MS, TIER_WIDTH_MS, bucketStart, pickTier, retentionMs, retentionProblem, type Retention, type Tier } from './tiers.ts';
-import type { HistoryEvent, HistoryHealth, HistoryOptions, HistorySample, RollupBucket } from './types.ts';
+import type { HistoryEvent, HistoryHealth, HistoryOptions, HistoryReset, HistorySample, RollupBucket } from './types.ts';
 import { WriteQueue } from './write-queue.ts';
 
-export type { HistoryEvent, HistoryHealth, HistoryOptions, HistorySample, RollupBucket } from './types.ts';
+export type { HistoryEvent, HistoryHealth, HistoryOptions, HistoryReset, HistorySample, RollupBucket } from './types.ts';
 export type { Tier } from './tiers.ts';
 
 /** Points per series a query returns unless it asks otherwise. */
@@ -86,6 +87,7 @@ export class HistoryStore {
   private needsReopen = false;
   private lastPruneAt = -Infinity;
   private lastReplaceAt = -Infinity;
+  private lastReset: HistoryReset | null = null;
   private invalidLogged = false;
   private closed = false;
   /** This store has written samples (so close() compacts and checkpoints). */
@@ -178,10 +180,13 @@ export class HistoryStore {
   }
 
   /**
-   * One series over a time range, from the tier the range start calls for,
-   * downsampled with LTTB to at most `maxPoints` (default 2000). Rollup points
-   * are bucket averages stamped at the bucket start. Throws a clear error for
-   * a malformed query.
+   * One series over a time range, downsampled with LTTB to at most
+   * `maxPoints` (default 2000). The tier is the finest that reaches the range
+   * start, or a coarser one when that alone fills the points (a day of 2 s
+   * samples reads the 1-minute rollup); rollups answer with each bucket's
+   * min/max envelope, so peaks survive, or with bucket averages when the range
+   * holds no more samples than `maxPoints` (see query-plan.ts). Throws a
+   * clear error for a malformed query.
    */
   query(q: HistoryQuery): HistorySeries {
     this.assertOpen();
@@ -192,8 +197,18 @@ export class HistoryStore {
     }
     const maxPoints = q.maxPoints ?? DEFAULT_MAX_POINTS;
     if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError('history query: maxPoints must be a whole number of at least 2');
-    const tier = pickTier(q.sinceMs, this.now(), this.retention);
-    const rows = this.readRows(q.series, tier, q.sinceMs, Math.min(q.untilMs ?? END_OF_TIME, END_OF_TIME), false);
+    const now = this.now();
+    const until = Math.min(q.untilMs ?? END_OF_TIME, END_OF_TIME);
+    // The 15-minute rollup says what the range holds (a few rows: 96 a day) before choosing what to read.
+    const id = this.lookupId(q.series);
+    const quarters = id === null ? [] : this.readBuckets(id, 'm15', q.sinceMs, until);
+    const { tier, shape } = planQuery({ sinceMs: q.sinceMs, now, retention: this.retention, maxPoints, content: rangeContent(quarters, q.sinceMs, Math.min(until, now)) });
+    let rows: { t: number[]; v: number[] };
+    if (tier === 'm15') rows = shape === 'envelope' ? envelopePoints(quarters, QUARTER_MS) : averagePoints(quarters);
+    else if (shape === 'envelope') rows = envelopePoints(id === null ? [] : this.readBuckets(id, tier, q.sinceMs, until), TIER_WIDTH_MS[tier]);
+    else rows = this.readRows(q.series, tier, q.sinceMs, until, false);
+    // Samples still queued in memory are in no rollup yet: a long-range chart shows them as they are (raw answers have them already).
+    if (tier !== 'raw' && !this.queue.empty) this.mergeQueued(q.series, q.sinceMs, until, rows.t, rows.v, undefined);
     const down = rows.t.length > maxPoints ? lttb(rows.t, rows.v, maxPoints) : { t: rows.t, v: rows.v };
     return { series: q.series, t: down.t, v: down.v, limit: this.latestLimit(q.series), tier };
   }
@@ -292,6 +307,7 @@ export class HistoryStore {
     } catch (err) {
       this.rollbackQuietly();
       this.log(`history: pruning ${this.path} failed: ${errorText(err)}`);
+      this.replaceIfDamaged(err);
     } finally {
       // Deleted series must not be written to through stale cached ids.
       this.seriesCache.clear();
@@ -317,6 +333,7 @@ export class HistoryStore {
     } catch (err) {
       this.rollbackQuietly();
       this.log(`history: compacting ${this.path} failed: ${errorText(err)}`);
+      this.replaceIfDamaged(err);
       return 0;
     }
   }
@@ -334,7 +351,9 @@ export class HistoryStore {
     const ok = this.connected && this.failure === null && this.queue.empty;
     let message = this.failure;
     if (!ok && message === null) message = this.connected ? 'samples are waiting to be written' : `${this.path} is not open`;
-    return { ok, message, queued: this.queue.samples, path: this.path };
+    const h: HistoryHealth = { ok, message, queued: this.queue.samples, path: this.path };
+    if (this.lastReset) h.lastReset = { ...this.lastReset };
+    return h;
   }
 
   /** Bytes on disk: the database file plus its write-ahead log. */
@@ -491,7 +510,8 @@ export class HistoryStore {
   /** Every ten minutes: compact the recent samples, then prune. */
   private maybeMaintain(): void {
     const now = this.now();
-    if (!this.connected || this.failure !== null || now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    // A clock set back (now < lastPruneAt) would otherwise hold maintenance off until it catches up again.
+    if (!this.connected || this.failure !== null || (now - this.lastPruneAt < PRUNE_EVERY_MS && now >= this.lastPruneAt)) return;
     this.lastPruneAt = now;
     this.compact();
     this.prune(now);
@@ -504,6 +524,7 @@ export class HistoryStore {
     if (!this.connected) return this.connect(true);
     if (!this.fileIsStillOurs()) {
       this.log(`history: ${this.path} was deleted or replaced while open; starting a new database there`);
+      this.lastReset = { at: Date.now(), reason: 'the file was deleted or replaced while open', keptAs: null };
       this.useStandIn();
       if (!existsSync(this.path)) {
         // Companions of the deleted file: SQLite would try to apply them to the new one.
@@ -552,6 +573,16 @@ export class HistoryStore {
     return true;
   }
 
+  /**
+   * SQLite found damage outside a write (compacting, pruning: they read pages
+   * a tick's write never touches): replace the file now, not at whichever
+   * later write happens to reach the bad pages.
+   */
+  private replaceIfDamaged(err: unknown): void {
+    if (this.closed || !this.connected || !isCorruptionError(err)) return;
+    this.replace(errorText(err));
+  }
+
   /** After SQLite reported corruption during a write: close, move aside, start anew. */
   private replace(reason: string): boolean {
     this.useStandIn();
@@ -571,9 +602,11 @@ export class HistoryStore {
       throw new Error(`it is not a usable database (${reason}) and was already replaced less than a minute ago`);
     }
     this.lastReplaceAt = clock;
-    const aside = moveAside(this.path, Date.now());
+    const at = Date.now();
+    const aside = moveAside(this.path, at);
     const conn = Connection.open(this.path, false);
     const why = reason.replace(/\s+/g, ' ').trim().slice(0, 300);
+    this.lastReset = { at, reason: why, keptAs: aside };
     this.log(`history: ${this.path} is not a usable database (${why}); moved it to ${aside} and started a new one`);
     return conn;
   }

@@ -36,6 +36,22 @@ export interface HistoryHealth {
   /** Samples waiting in memory for the file to become writable again. */
   queued: number;
   path: string;
+  /** Present once this store had to start the file anew (see HistoryReset). */
+  lastReset?: HistoryReset;
+}
+
+/**
+ * The store started a new history file while running: the old one was damaged
+ * (kept aside, never deleted) or was deleted or replaced by someone else. Kept
+ * in `health()` so the UI can say why older history is missing.
+ */
+export interface HistoryReset {
+  /** Epoch ms. */
+  at: number;
+  /** In words: "SQLITE_CORRUPT: database disk image is malformed", "the file was deleted or replaced while open". */
+  reason: string;
+  /** Where the damaged file was moved (history.db.corrupt-<epochms>); null when there was nothing to keep. */
+  keptAs: string | null;
 }
 
 export interface HistoryEvent {

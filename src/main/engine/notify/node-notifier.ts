@@ -7,8 +7,14 @@
  * Clicks and action buttons need a long-lived process holding the notification
  * open, which notify-send is not; the headless modes show the fix in the body
  * instead, and the web UI carries the buttons.
+ *
+ * On Linux and the BSDs notify-send is run directly, with an argument vector:
+ * node-notifier builds a shell command line there (`child_process.exec`), and
+ * our titles carry process-derived names ("claude; rm -rf /" is a valid
+ * argv[0]). Nothing in Headroom hands process-provided text to a shell.
  */
 
+import { execFile } from 'node:child_process';
 import nodeNotifier from 'node-notifier';
 import type { HeadroomNotification, Notifier } from './notifier.ts';
 
@@ -25,6 +31,12 @@ export interface NodeNotifierOptions {
 export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
   const appName = opts.appName ?? 'Headroom';
   const name = process.platform === 'linux' || /BSD$/i.test(process.platform) ? 'notify-send' : 'node-notifier';
+  if (name === 'notify-send') {
+    return {
+      name,
+      notify: (n) => notifySend(notifySendArgs(n, appName, opts.iconPath)),
+    };
+  }
   return {
     name,
     notify(n: HeadroomNotification): Promise<void> {
@@ -57,6 +69,34 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
       });
     },
   };
+}
+
+/**
+ * notify-send's argument vector for one notification. Pure. The title and
+ * body come after `--`, so a name that starts with "-" is text, not an option.
+ */
+export function notifySendArgs(n: HeadroomNotification, appName: string, iconPath?: string): string[] {
+  return [
+    `--app-name=${appName}`,
+    `--urgency=${n.urgency}`,
+    // Milliseconds; 0 = stays until dismissed.
+    `--expire-time=${n.urgency === 'critical' ? 0 : NOTIFICATION_TIMEOUT_S * 1000}`,
+    '--category=device',
+    ...(iconPath ? [`--icon=${iconPath}`] : []),
+    '--',
+    n.title,
+    n.body || ' ',
+  ];
+}
+
+function notifySend(args: string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    execFile('notify-send', args, { timeout: 10_000, windowsHide: true }, (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'notify-send is not installed (Debian: libnotify-bin)' : toolReason(err.message.includes(stderr) ? err.message : `${err.message}\n${stderr}`);
+      reject(new Error(`notify-send: ${reason}`));
+    });
+  });
 }
 
 /**

@@ -23,30 +23,39 @@ export function alertsAboutGroup(alerts: readonly Alert[], group: string): strin
   return out;
 }
 
-/** Firing alerts whose rule or id mentions a word (e.g. "zombie", "orphan"), optionally narrowed to culprits. */
-export function alertsOfKind(alerts: readonly Alert[], word: string, culprits?: readonly string[]): string[] {
+/** The alert rules that fixes are linked by (see detect/rules.ts). */
+export type LinkedRule = 'zombies' | 'orphans';
+
+/**
+ * Firing alerts of one rule, optionally narrowed to culprits. Matched on the
+ * rule, never on the id's text: a group named "zombie-hunter" or
+ * "server-memory" must not read as a zombie or a memory alert.
+ */
+export function alertsOfKind(alerts: readonly Alert[], rule: LinkedRule, culprits?: readonly string[]): string[] {
   const out: string[] = [];
   for (const a of alerts) {
-    if (!isActive(a)) continue;
-    if (!a.rule.toLowerCase().includes(word) && !a.id.toLowerCase().includes(word)) continue;
+    if (!isActive(a) || a.rule !== rule) continue;
     if (culprits && a.culprit !== null && culprits.length > 0 && !culprits.includes(a.culprit)) continue;
     out.push(a.id);
   }
   return out;
 }
 
+/** Rules about the whole machine's memory. */
+const MACHINE_RULES: ReadonlySet<string> = new Set(['mem.used', 'swap.pressure']);
+/** Leak alerts on these series are about the machine, not one group or container (detect/series.ts). */
+const MACHINE_LEAK_IDS: ReadonlySet<string> = new Set(['leak:system.mem.used', 'leak:system.swap.used']);
+
 /**
  * Firing alerts about the whole machine's memory (used memory, swap pressure,
- * a system-level leak), which any fix that frees memory helps with.
+ * a system-level leak), which any fix that frees memory helps with. By rule
+ * and exact id only, for the reason given on alertsOfKind.
  */
 export function machineMemoryAlerts(alerts: readonly Alert[]): string[] {
   const out: string[] = [];
   for (const a of alerts) {
     if (!isActive(a)) continue;
-    const key = `${a.rule} ${a.id}`.toLowerCase();
-    const aboutGroupOrContainer = key.includes('process.group.') || key.includes('container');
-    if (aboutGroupOrContainer) continue;
-    if (/\b(mem|memory|swap|pressure|psi)\b|^mem\.|system\.(mem|swap)|leak:system/.test(key)) out.push(a.id);
+    if (MACHINE_RULES.has(a.rule) || (a.rule === 'leak' && MACHINE_LEAK_IDS.has(a.id))) out.push(a.id);
   }
   return out;
 }

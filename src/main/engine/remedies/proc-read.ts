@@ -8,10 +8,26 @@
  */
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { newStatFields, parseStat, PF_KTHREAD, type StatFields } from '../platform/linux/stat-parser.ts';
 import { parseMeminfo } from '../platform/linux/system-files.ts';
 
-/** PF_KTHREAD in /proc/PID/stat flags: a kernel thread, never a target. */
-const PF_KTHREAD = 0x00200000;
+/**
+ * /proc/PID/stat parsed by the process table's own parser (one parser, so the
+ * fix sees exactly the identity the planner saw), or null when the process is
+ * gone or the file is not a stat line. Fresh fields each call: these reads are
+ * rare, and callers keep what they get.
+ */
+function readStat(pid: number, procRoot: string): { fields: StatFields; raw: Buffer } | null {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  let raw: Buffer;
+  try {
+    raw = readFileSync(`${procRoot}/${pid}/stat`);
+  } catch {
+    return null;
+  }
+  const fields = newStatFields();
+  return parseStat(raw, raw.length, fields) ? { fields, raw } : null;
+}
 
 /** A process as it is right now, with what the guards and the identity check need. */
 export interface LiveProcess {
@@ -32,24 +48,13 @@ export interface LiveProcess {
 
 /** Reads one process now, or null when it does not exist (or vanished mid-read). Never throws. */
 export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | null {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
   const base = `${procRoot}/${pid}`;
-  let stat: string;
-  try {
-    stat = readFileSync(`${base}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The comm may hold spaces and parentheses, so fields are counted from the last ")".
-  const open = stat.indexOf('(');
-  const close = stat.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const comm = stat.slice(open + 1, close);
-  const f = stat.slice(close + 2).split(' ');
-  if (f.length < 22) return null;
-  const num = (fieldNo: number) => Number(f[fieldNo - 3]);
-  const kernelThread = (num(9) & PF_KTHREAD) !== 0;
-  const st = { state: f[0], ppid: num(4), session: num(6), ttyNr: num(7), startTime: num(22), rssPages: num(24) };
+  const read = readStat(pid, procRoot);
+  if (!read) return null;
+  const { fields: f, raw } = read;
+  const comm = raw.toString('utf8', f.commStart, f.commEnd);
+  const kernelThread = (f.flags & PF_KTHREAD) !== 0;
+  const st = { state: String.fromCharCode(f.state), ppid: f.ppid, session: f.session, ttyNr: f.ttyNr, startTime: f.startTime, rssPages: f.rssPages };
   let uid = -1;
   let rssBytes = st.rssPages * 4096;
   try {
@@ -98,14 +103,8 @@ export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | 
 
 /** Only the start time and state, for the tight "is it gone yet" loop while a fix waits. */
 export function readStartAndState(pid: number, procRoot = '/proc'): { startTime: number; state: string } | null {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
-  try {
-    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-    const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], startTime: Number(fields[19]) };
-  } catch {
-    return null;
-  }
+  const read = readStat(pid, procRoot);
+  return read && { state: String.fromCharCode(read.fields.state), startTime: read.fields.startTime };
 }
 
 /**
@@ -137,12 +136,7 @@ export function readAncestors(pid: number, procRoot = '/proc'): number[] {
 }
 
 function readPpid(pid: number, procRoot: string): number {
-  try {
-    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return -1;
-  }
+  return readStat(pid, procRoot)?.fields.ppid ?? -1;
 }
 
 /**
@@ -203,12 +197,7 @@ function childPids(pid: number, procRoot: string): number[] {
 
 /** Session id of a process (its session leader's PID), or -1. */
 export function readSession(pid: number, procRoot = '/proc'): number {
-  try {
-    const s = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[3]);
-  } catch {
-    return -1;
-  }
+  return readStat(pid, procRoot)?.fields.session ?? -1;
 }
 
 /** System memory used (total − available, as `free` computes it), or 0 where /proc/meminfo is absent. */

@@ -80,6 +80,8 @@ export function planProcessFixes(input: ProcessPlanInput): ProposalDraft[] {
 class Planner {
   private readonly children = new Map<number, number[]>();
   private readonly verdicts = new Map<number, GuardVerdict>();
+  /** The application each PID was grouped into, so a protected group protects every member, children included. */
+  private readonly groupOf = new Map<number, string>();
   private readonly graceText: string;
 
   constructor(private readonly input: ProcessPlanInput) {
@@ -89,18 +91,24 @@ class Planner {
       if (list === undefined) this.children.set(p.ppid, (list = []));
       list.push(p.pid);
     }
+    for (const g of input.snapshot.groups) for (const pid of g.pids) this.groupOf.set(pid, g.name);
     const g = input.settings.remedies.graceSeconds;
     this.graceText = `SIGTERM first, then SIGKILL only if it is still running after ${g} s`;
   }
 
-  /** The guard verdict for a live process (cached for this pass). */
+  /**
+   * The guard verdict for a live process, judged with its own group (cached for
+   * this pass) and, when given, the group a fix acts for: a child of a stopped
+   * instance that belongs to a protected group is refused like any member.
+   */
   private verdict(p: PlannerProc, group?: string): GuardVerdict {
     const key = p.pid;
     let v = this.verdicts.get(key);
-    if (v === undefined || group !== undefined) {
-      v = checkTarget(p, this.input.guard, group);
-      if (group === undefined) this.verdicts.set(key, v);
+    if (v === undefined) {
+      v = checkTarget(p, this.input.guard, this.groupOf.get(key));
+      this.verdicts.set(key, v);
     }
+    if (v.ok && group !== undefined && group !== this.groupOf.get(key)) return checkTarget(p, this.input.guard, group);
     return v;
   }
 
@@ -260,7 +268,7 @@ class Planner {
             tree.leftOut > 0 ? `${tree.leftOut} protected process${tree.leftOut === 1 ? ' is' : 'es are'} left alone.` : '',
             `Each gets ${this.graceText}. Gives back about ${formatBytes(bytes)}.`,
           ],
-          addresses: [...alertsOfKind(alerts, 'orphan', [o.group, o.name]), ...alertsAboutGroup(alerts, o.group)],
+          addresses: [...alertsOfKind(alerts, 'orphans', [o.group, o.name]), ...alertsAboutGroup(alerts, o.group)],
           otherUser: tree.otherUser || v.otherUser,
         }),
       );
@@ -320,7 +328,7 @@ class Planner {
       list.push({ pid: z.pid, startTime: e.startTime });
     }
     const out: ProposalDraft[] = [];
-    const zombieAlerts = alertsOfKind(alerts, 'zombie');
+    const zombieAlerts = alertsOfKind(alerts, 'zombies');
     for (const [ppid, zombies] of byParent) {
       const parent = this.live(ppid);
       if (parent === null) continue;
@@ -434,12 +442,15 @@ function riskOfKind(kind: GroupKind): ProposalDraft['risk'] {
 
 /**
  * A process or group name as it may appear in a title: control characters
- * (newlines, escapes) replaced, and cut to a readable length. Process names are
- * chosen by whoever started the process, so they are untrusted text.
+ * (newlines, escapes) and bidirectional-text controls replaced, and cut to a
+ * readable length. Process names are chosen by whoever started the process, so
+ * they are untrusted text: a right-to-left override (U+202E) in a name would
+ * make the rest of a title read backwards, so "Stop exe.gnp" could show what
+ * it does not say.
  */
 export function displayName(name: string, max = 64): string {
   // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
   const chars = Array.from(clean);
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : clean;
 }

@@ -16,7 +16,7 @@
  * object; conf's `store` getter would read and re-validate the file each time.
  */
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Conf, { type Options as ConfOptions, type Schema } from 'conf';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, SETTINGS_VERSION, type Settings } from '../../../shared/settings.ts';
@@ -49,6 +49,13 @@ export interface LoadedSettings {
 }
 
 type Listener = (s: Settings) => void;
+
+/**
+ * Largest settings file read. The biggest valid one (500 group rules of 100
+ * long executable names) is about 10 MB; anything larger is not settings, and
+ * reading it whole could cost a machine that is short of memory hundreds of MB.
+ */
+export const MAX_SETTINGS_FILE_BYTES = 16 * 1024 * 1024;
 
 export class SettingsStore {
   readonly path: string;
@@ -126,8 +133,9 @@ export class SettingsStore {
 
 /**
  * Reads, migrates and validates a settings file. An unusable one (unreadable,
- * not JSON, wrong types, from a newer Headroom) is renamed to
- * `<file>.bad-<epoch ms>` and the defaults are returned with a notice.
+ * not a regular file, too large, not JSON, wrong types, from a newer Headroom)
+ * is renamed to `<file>.bad-<epoch ms>` (never over an earlier backup) and the
+ * defaults are returned with a notice.
  */
 export function readSettingsFile(
   path: string,
@@ -137,17 +145,23 @@ export function readSettingsFile(
   if (!existsSync(path)) return { settings: structuredClone(DEFAULT_SETTINGS), notice: null, migrated: [], rewrite: false };
   let reason: string;
   try {
-    const text = readFileSync(path, 'utf8');
-    const parsed = JSON.parse(text) as unknown;
+    // Checked before reading: a FIFO would block the read forever, a huge file would cost its size in memory.
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_SETTINGS_FILE_BYTES) throw new Error(`${st.size} bytes, larger than any settings file`);
+    const raw = readFileSync(path, 'utf8');
+    // A byte-order mark (some Windows editors add one) is not JSON, but it is no reason to lose the settings.
+    const bom = raw.charCodeAt(0) === 0xfeff;
+    const parsed = JSON.parse(bom ? raw.slice(1) : raw) as unknown;
     const { value, applied } = migrateSettings(parsed, migrations, version);
     const settings = withDefaults(value);
     assertSettings(settings);
-    const rewrite = applied.length > 0 || JSON.stringify(settings) !== JSON.stringify(parsed);
+    const rewrite = bom || applied.length > 0 || JSON.stringify(settings) !== JSON.stringify(parsed);
     return { settings, notice: null, migrated: applied, rewrite };
   } catch (err) {
     reason = (err as Error).message;
   }
-  const backup = `${path}.bad-${Date.now()}`;
+  const backup = freeBackupName(path);
   let kept = `backed it up to ${basename(backup)}`;
   try {
     renameSync(path, backup);
@@ -160,6 +174,14 @@ export function readSettingsFile(
     migrated: [],
     rewrite: true,
   };
+}
+
+/** `<file>.bad-<epoch ms>`, with a counter when that name is taken, so an earlier backup is never overwritten. */
+function freeBackupName(path: string): string {
+  const base = `${path}.bad-${Date.now()}`;
+  let name = base;
+  for (let i = 1; existsSync(name); i++) name = `${base}-${i}`;
+  return name;
 }
 
 function writeAtomically(path: string, text: string): void {

@@ -40,12 +40,19 @@ export function applyPatch(current: Settings, patch: unknown): Settings {
   const next = structuredClone(current) as unknown as Record<string, unknown>;
   for (const [section, value] of Object.entries(patch)) {
     if (FORBIDDEN.has(section)) throw new SettingsError(`invalid setting key "${section}"`);
-    if (!(section in next)) throw new SettingsError(`unknown setting "${section}"`);
+    // The schema version says which migrations a file needs, so only Headroom writes it: a patched
+    // "version": 2 would be saved, and the next start would discard the file as "from a newer Headroom".
+    if (section === 'version') {
+      if (value !== next.version) throw new SettingsError(`setting "version" is Headroom's own (${String(next.version)}) and cannot be changed`);
+      continue;
+    }
+    // Own keys only: `in` would take inherited names ("toString", "valueOf") for settings.
+    if (!Object.hasOwn(next, section)) throw new SettingsError(`unknown setting "${section}"`);
     const cur = next[section];
     if (isPlainObject(cur) && isPlainObject(value)) {
       for (const [k, v] of Object.entries(value)) {
         if (FORBIDDEN.has(k)) throw new SettingsError(`invalid setting key "${section}.${k}"`);
-        if (!(k in cur)) throw new SettingsError(`unknown setting "${section}.${k}"`);
+        if (!Object.hasOwn(cur, k)) throw new SettingsError(`unknown setting "${section}.${k}"`);
         cur[k] = v;
       }
     } else {
@@ -61,10 +68,10 @@ export function withDefaults(partial: unknown): Settings {
   const base = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>;
   if (!isPlainObject(partial)) return base as unknown as Settings;
   for (const [section, value] of Object.entries(partial)) {
-    if (FORBIDDEN.has(section) || !(section in base)) continue;
+    if (FORBIDDEN.has(section) || !Object.hasOwn(base, section)) continue;
     const cur = base[section];
     if (isPlainObject(cur) && isPlainObject(value)) {
-      for (const [k, v] of Object.entries(value)) if (!FORBIDDEN.has(k) && k in cur) cur[k] = v;
+      for (const [k, v] of Object.entries(value)) if (!FORBIDDEN.has(k) && Object.hasOwn(cur, k)) cur[k] = v;
     } else base[section] = value;
   }
   return base as unknown as Settings;

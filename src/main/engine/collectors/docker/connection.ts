@@ -202,6 +202,7 @@ export interface ConnectionOptions {
   /** settings.docker.host: empty means DOCKER_HOST, then the usual sockets. */
   host: string;
   log: (line: string) => void;
+  /** The clock the backoff is timed with (default: monotonic, so a wall clock set back cannot stall reconnection). */
   now?: () => number;
   resolveEnv?: ResolveEnv;
   clientFactory?: (endpoint: DockerEndpoint) => DockerClient;
@@ -213,7 +214,7 @@ export interface ConnectionOptions {
 
 /** A connection that re-resolves and reconnects by itself. Starts disconnected; call `ensure()`. */
 export function createDockerConnection(opts: ConnectionOptions): DockerConnection {
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? (() => performance.now());
   const resolveEnv = opts.resolveEnv ?? systemResolveEnv();
   const factory = opts.clientFactory ?? ((e: DockerEndpoint) => createDockerClient(e, { env: resolveEnv.env as NodeJS.ProcessEnv }));
   const minBackoff = opts.minBackoffMs ?? 1000;

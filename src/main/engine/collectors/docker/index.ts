@@ -74,7 +74,8 @@ export function createDockerMonitor(opts: DockerMonitorOptions): DockerMonitor {
   const conn: DockerConnection = createDockerConnection({
     host: settings.docker.host,
     log,
-    now,
+    // Backoff runs on the monotonic clock unless a test drives time itself.
+    now: opts.now,
     resolveEnv: opts.resolveEnv,
     clientFactory: opts.clientFactory,
     maxBackoffMs: settings.intervals.dockerStatsMs,

@@ -7,6 +7,12 @@
  * process). Entries are updated in
  * place, so a steady machine allocates almost nothing per scan.
  *
+ * Processes come and go while a scan reads them: one listed by readdir may be
+ * gone by the time its files are opened, or exit between two of its files. A
+ * process enters the table only once all of its files were read and a second
+ * read of its stat shows the same process (same start time) still there;
+ * otherwise it is counted as vanished and left out of this scan.
+ *
  * Why not systeminformation.processes(): it forks a `cat` per process, about
  * 1.2 s of CPU per call with 1,000 processes here. This reader costs tens of
  * microseconds per process (see `npm run bench`).
@@ -57,12 +63,15 @@ export interface ScanResult {
   /** PIDs that appeared in this scan (new processes, including reused PIDs). */
   added: number;
   removed: number;
+  /** Processes listed by this scan that exited before all of their files were read (left out). */
+  vanished?: number;
 }
 
 /** Anything that keeps a process table: the /proc reader here, or the systeminformation fallback elsewhere. */
 export interface ProcessSource {
   readonly entries: Map<number, ProcEntry>;
-  scan(now: number): ScanResult;
+  /** `monotonic` (ms, any origin) times CPU rates; without it the wall time `now` does. */
+  scan(now: number, monotonic?: number): ScanResult;
   countFds(): void;
 }
 
@@ -81,6 +90,9 @@ export class ProcessTable implements ProcessSource {
   private readonly reader = new ProcFileReader(64 * 1024);
   private readonly cmdReader = new ProcFileReader(128 * 1024);
   private readonly stat = newStatFields();
+  /** Second read of a new process's stat, to confirm it outlived the reads of its other files. */
+  private readonly recheck = newStatFields();
+  private vanishedSoFar = 0;
   private readonly procRoot: string;
   private readonly pageSize: number;
   private readonly clockTicks: number;
@@ -93,16 +105,26 @@ export class ProcessTable implements ProcessSource {
     this.clockTicks = opts.clockTicks ?? 100;
   }
 
-  /** Reads every process once. Never throws for a process that vanishes mid-read. */
-  scan(now: number): ScanResult {
+  /** Processes that vanished between the listing and the end of their reads, over every scan so far. */
+  get vanishedTotal(): number {
+    return this.vanishedSoFar;
+  }
+
+  /**
+   * Reads every process once. Never throws for a process that vanishes
+   * mid-read: it is left out of the result and counted in `vanished`.
+   */
+  scan(now: number, monotonic: number = now): ScanResult {
     const gen = ++this.gen;
-    const elapsedTicks = this.lastScanAt > 0 ? ((now - this.lastScanAt) / 1000) * this.clockTicks : 0;
-    this.lastScanAt = now;
+    // Elapsed time on the monotonic clock: a wall clock set back must not produce negative or huge CPU rates.
+    const elapsedTicks = this.lastScanAt > 0 && monotonic > this.lastScanAt ? ((monotonic - this.lastScanAt) / 1000) * this.clockTicks : 0;
+    this.lastScanAt = monotonic;
     const buf = this.reader.buf;
     const st = this.stat;
     let processCount = 0;
     let threadCount = 0;
     let added = 0;
+    let vanished = 0;
     let names: string[];
     try {
       names = readdirSync(this.procRoot);
@@ -116,13 +138,36 @@ export class ProcessTable implements ProcessSource {
       const pid = Number(dir);
       const base = `${this.procRoot}/${dir}`;
       const n = this.reader.read(`${base}/stat`);
-      if (n <= 0 || !parseStat(buf, n, st)) continue; // vanished between the listing and the read
-      let e = this.entries.get(pid);
-      if (e === undefined || e.startTime !== st.startTime) {
-        e = this.newEntry(pid, base, now, buf, n);
-        this.entries.set(pid, e);
+      if (n <= 0 || !parseStat(buf, n, st)) {
+        vanished++; // gone between the listing and the read
+        continue;
+      }
+      const known = this.entries.get(pid);
+      let fresh: ProcEntry | null = null;
+      if (known === undefined || known.startTime !== st.startTime) {
+        // (An old entry under this PID is a process that is gone, its PID reused: it is dropped after the loop.)
+        fresh = this.newEntry(pid, base, now);
+        if (fresh === null) {
+          vanished++;
+          continue;
+        }
+      }
+      // RSS from statm ("resident", the counter ps and top show). Measured here: stat+statm costs
+      // ~24 µs of syscalls per process against ~33 µs for stat+status, whose text the kernel
+      // formats field by field. status is read once per process, for its UID (see newEntry);
+      // remediation re-reads it fresh right before acting. It overwrites `buf`, so it comes after
+      // newEntry has taken the comm out of it (the other stat fields are parsed numbers already).
+      const mn = this.reader.read(`${base}/statm`);
+      if (mn <= 0) {
+        vanished++;
+        continue;
+      }
+      const residentPages = parseStatmResidentPages(buf, mn);
+      if (fresh !== null) {
+        this.entries.set(pid, fresh);
         added++;
       }
+      const e = fresh ?? (known as ProcEntry);
       const ticks = st.utime + st.stime;
       e.cpuPercent = elapsedTicks > 0 && e.gen > 0 ? Math.max(0, ((ticks - e.cpuTicks) / elapsedTicks) * 100) : 0;
       e.cpuTicks = ticks;
@@ -131,17 +176,11 @@ export class ProcessTable implements ProcessSource {
       e.session = st.session;
       e.ttyNr = st.ttyNr;
       e.threads = st.numThreads;
-      e.rssBytes = st.rssPages * this.pageSize;
       const isZombie = st.state === ZOMBIE;
       e.state = STATE_CHARS[st.state] ?? String.fromCharCode(st.state);
       if (isZombie && e.zombieSince === 0) e.zombieSince = now;
       else if (!isZombie) e.zombieSince = 0;
-      // RSS from statm ("resident", the counter ps and top show). Measured here: stat+statm costs
-      // ~24 µs of syscalls per process against ~33 µs for stat+status, whose text the kernel
-      // formats field by field. status is read once per process, for its UID (see newEntry);
-      // remediation re-reads it fresh right before acting.
-      const mn = this.reader.read(`${base}/statm`);
-      if (mn > 0) e.rssBytes = parseStatmResidentPages(buf, mn) * this.pageSize;
+      e.rssBytes = residentPages * this.pageSize;
       e.gen = gen;
       processCount++;
       threadCount += st.numThreads;
@@ -153,7 +192,8 @@ export class ProcessTable implements ProcessSource {
         removed++;
       }
     }
-    return { processCount, threadCount, added, removed };
+    this.vanishedSoFar += vanished;
+    return { processCount, threadCount, added, removed, vanished };
   }
 
   /** Counts open fds per process (the slower pass). Unreadable ones stay null. */
@@ -167,14 +207,20 @@ export class ProcessTable implements ProcessSource {
     }
   }
 
-  private newEntry(pid: number, base: string, now: number, buf: Buffer, n: number): ProcEntry {
+  /**
+   * A new process's entry from the stat just parsed into `this.stat` (in
+   * `this.reader.buf`), its cmdline and its status; null when it exited (or
+   * its PID was reused) before all of them were read.
+   */
+  private newEntry(pid: number, base: string, now: number): ProcEntry | null {
     const st = this.stat;
-    const comm = buf.toString('utf8', st.commStart, st.commEnd);
+    const comm = this.reader.buf.toString('utf8', st.commStart, st.commEnd);
     const kernelThread = (st.flags & PF_KTHREAD) !== 0;
     let cmdline = '';
     let name = comm;
     if (!kernelThread) {
       const cn = this.cmdReader.read(`${base}/cmdline`);
+      if (cn < 0) return null;
       if (cn > 0) {
         const argvEnd = this.cmdReader.buf[cn - 1] === 0 ? cn - 1 : cn;
         const raw = this.cmdReader.buf.toString('utf8', 0, argvEnd);
@@ -189,9 +235,12 @@ export class ProcessTable implements ProcessSource {
         if (base0.length > 0) name = base0;
       }
     }
-    void n;
     const sn = this.cmdReader.read(`${base}/status`);
-    const uid = sn > 0 ? parseStatusUid(this.cmdReader.buf, sn) : -1;
+    if (sn <= 0) return null;
+    const uid = parseStatusUid(this.cmdReader.buf, sn);
+    // Still the same process after those reads? (An exited one has no stat; a reused PID has another start time.)
+    const rn = this.cmdReader.read(`${base}/stat`);
+    if (rn <= 0 || !parseStat(this.cmdReader.buf, rn, this.recheck) || this.recheck.startTime !== st.startTime) return null;
     return {
       pid,
       ppid: st.ppid,

@@ -1,0 +1,106 @@
+/**
+ * The /proc process table when processes vanish mid-read, and when the wall
+ * clock jumps. A process table is read from a /proc-shaped folder here, so the
+ * moment a process "vanished" (which of its files are gone) is exact; the
+ * reliability suite does the same against the real /proc under churn.
+ */
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ProcessTable } from '../../../src/main/engine/platform/linux/process-table.ts';
+
+const roots: string[] = [];
+after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+/** A /proc/PID/stat line: fields 3.. after "(comm)", with utime (14), stime (15), start time (22) and RSS pages (24) set. */
+function statLine(pid: number, comm: string, o: { utime?: number; startTime?: number; state?: string } = {}): string {
+  const f = Array.from({ length: 50 }, () => '0');
+  f[0] = o.state ?? 'S'; // field 3
+  f[1] = '1'; // ppid
+  f[2] = String(pid); // pgrp
+  f[3] = String(pid); // session
+  f[5] = '-1';
+  f[11] = String(o.utime ?? 10); // utime (field 14)
+  f[12] = '5'; // stime
+  f[17] = '1'; // threads (field 20)
+  f[19] = String(o.startTime ?? 1000 + pid); // starttime (field 22)
+  f[21] = '100'; // rss (field 24)
+  return `${pid} (${comm}) ${f.join(' ')}\n`;
+}
+
+interface FakeProc {
+  pid: number;
+  comm: string;
+  files: ('stat' | 'statm' | 'cmdline' | 'status')[];
+  utime?: number;
+}
+
+function writeProc(root: string, p: FakeProc): void {
+  const dir = join(root, String(p.pid));
+  mkdirSync(dir, { recursive: true });
+  const content: Record<string, string> = {
+    stat: statLine(p.pid, p.comm, { utime: p.utime }),
+    statm: '2000 300 100 10 0 500 0\n',
+    cmdline: `/usr/bin/${p.comm}\0--flag\0`,
+    status: `Name:\t${p.comm}\nUid:\t1000\t1000\t1000\t1000\n`,
+  };
+  for (const f of ['stat', 'statm', 'cmdline', 'status'] as const) {
+    if (p.files.includes(f)) writeFileSync(join(dir, f), content[f]);
+    else rmSync(join(dir, f), { force: true });
+  }
+}
+
+function fakeProc(procs: FakeProc[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'headroom-fakeproc-'));
+  roots.push(root);
+  for (const p of procs) writeProc(root, p);
+  return root;
+}
+
+const ALL: FakeProc['files'] = ['stat', 'statm', 'cmdline', 'status'];
+
+test('a process whose files vanish between the listing and the reads is left out and counted, never half-read', () => {
+  const root = fakeProc([
+    { pid: 100, comm: 'whole', files: ALL },
+    { pid: 101, comm: 'nostatus', files: ['stat', 'statm', 'cmdline'] }, // exited before its status was read
+    { pid: 102, comm: 'nocmdline', files: ['stat', 'statm'] }, // exited before its cmdline was read
+    { pid: 103, comm: 'nostatm', files: ['stat', 'cmdline', 'status'] }, // exited right after its stat
+    { pid: 104, comm: 'nothing', files: [] }, // listed, gone before the first read
+  ]);
+  const table = new ProcessTable({ procRoot: root });
+  const scan = table.scan(1_000_000, 0);
+  assert.deepEqual([...table.entries.keys()], [100]);
+  const e = table.entries.get(100)!;
+  assert.equal(e.uid, 1000);
+  assert.equal(e.name, 'whole');
+  assert.equal(e.cmdline, '/usr/bin/whole --flag');
+  assert.equal(e.rssBytes, 300 * 4096, 'RSS from statm');
+  assert.equal(scan.processCount, 1);
+  assert.equal(scan.vanished, 4);
+  assert.equal(table.vanishedTotal, 4);
+
+  // A known process that vanishes later is dropped from the table and counted too.
+  writeProc(root, { pid: 100, comm: 'whole', files: ['stat'] });
+  const next = table.scan(1_002_000, 2000);
+  assert.equal(table.entries.size, 0);
+  assert.equal(next.removed, 1);
+  assert.equal(next.vanished, 5);
+  assert.equal(table.vanishedTotal, 9);
+});
+
+test('CPU rates use the monotonic clock: a wall clock set back an hour gives the true rate, not zero or a negative one', () => {
+  const root = fakeProc([{ pid: 200, comm: 'busy', files: ALL, utime: 100 }]);
+  const table = new ProcessTable({ procRoot: root, clockTicks: 100 });
+  table.scan(10_000_000, 5000);
+  // One second later on the monotonic clock, 50 more ticks of CPU (50 %); the wall clock went back an hour.
+  writeProc(root, { pid: 200, comm: 'busy', files: ALL, utime: 150 });
+  table.scan(10_000_000 - 3_600_000 + 1000, 6000);
+  assert.equal(table.entries.get(200)!.cpuPercent, 50);
+  // And forward an hour: still 50 %, not 0.01 %.
+  writeProc(root, { pid: 200, comm: 'busy', files: ALL, utime: 200 });
+  table.scan(10_000_000 + 3_600_000 + 2000, 7000);
+  assert.equal(table.entries.get(200)!.cpuPercent, 50);
+});
