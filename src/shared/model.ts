@@ -225,6 +225,12 @@ export interface ProcessTarget {
   startTime: number;
   name: string;
   rssBytes: number;
+  /**
+   * The application groups whose protection applies to it: its own, and the
+   * group the fix acts for. Checked against the protected list again right
+   * before acting, as the list may have changed since the proposal.
+   */
+  groups?: string[];
 }
 
 export interface ContainerTarget {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { checkTarget, createGuardContext, type GuardContext, type GuardSubject } from '../../../src/main/engine/remedies/guards.ts';
+import { checkTarget, createGuardContext, revalidateProcess, type GuardContext, type GuardSubject } from '../../../src/main/engine/remedies/guards.ts';
 import { readAncestors, readLiveProcess, readSession } from '../../../src/main/engine/remedies/proc-read.ts';
 import { signalIfSame } from '../../../src/main/engine/remedies/signals.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
@@ -130,6 +130,25 @@ describe('guard context on this machine', () => {
   it('the signal code itself refuses PID ≤ 1, whatever it is given', () => {
     for (const pid of [1, 0, -1, -process.pid]) {
       assert.equal(signalIfSame({ pid, startTime: 0 }, 'SIGTERM').outcome, 'error');
+    }
+  });
+});
+
+describe('revalidation right before acting', () => {
+  it('refuses a target whose group was added to the protected list after the proposal', async () => {
+    const child = spawn('sleep', ['30'], { argv0: 'reval-probe', stdio: 'ignore' });
+    try {
+      await waitUntil(() => readLiveProcess(child.pid as number)?.name === 'reval-probe', 5000, 'the probe process');
+      const live = readLiveProcess(child.pid as number)!;
+      const target = { kind: 'process' as const, pid: live.pid, startTime: live.startTime, name: live.name, rssBytes: live.rssBytes, groups: ['reval-group'] };
+      const before = createGuardContext(DEFAULT_SETTINGS);
+      assert.equal(revalidateProcess(target, before, undefined), null, 'allowed while the group is not protected');
+      const after = createGuardContext({ remedies: { ...DEFAULT_SETTINGS.remedies, protectedNames: ['Reval-Group'] } });
+      assert.equal(revalidateProcess(target, after, undefined), 'refused: on your protected list');
+      // The name alone (no recorded group) would still pass: the group is what protects it.
+      assert.equal(revalidateProcess({ ...target, groups: undefined }, after, undefined), null);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

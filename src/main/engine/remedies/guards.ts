@@ -166,7 +166,12 @@ export function revalidateProcess(
     return `PID reused: PID ${t.pid} now belongs to another process (start time ${live.startTime}, expected ${t.startTime}); not touched`;
   }
   if (live.state === 'Z' || live.state === 'X') return 'already gone (exited)';
-  const v = checkTarget(live, ctx);
+  // Each group the proposal recorded is checked against today's protected list, not the one it was planned with.
+  let v = checkTarget(live, ctx);
+  for (const g of Array.isArray(t.groups) ? t.groups : []) {
+    if (!v.ok) break;
+    if (typeof g === 'string') v = checkTarget(live, ctx, g);
+  }
   if (!v.ok) return `refused: ${v.reason}`;
   if (v.otherUser && params?.otherUsers !== true) return `refused: owned by another user (uid ${live.uid}) and the fix did not say so`;
   return null;

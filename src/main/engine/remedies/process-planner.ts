@@ -112,6 +112,14 @@ class Planner {
     return v;
   }
 
+  /** A target that remembers the groups whose protection applies to it, for the check right before acting. */
+  private target(p: PlannerProc, actsFor?: string): ProcessTarget {
+    const own = this.groupOf.get(p.pid);
+    const groups = [...new Set([own, actsFor].filter((g): g is string => g !== undefined))];
+    const t = toTarget(p);
+    return groups.length > 0 ? { ...t, groups } : t;
+  }
+
   private live(pid: number): PlannerProc | null {
     const p = this.input.procs.get(pid);
     if (p === undefined || p.kernelThread || p.state === 'Z' || p.state === 'X') return null;
@@ -199,7 +207,7 @@ class Planner {
         for (const m of [...t.members, r.proc]) {
           if (taken.has(m.pid)) continue;
           taken.add(m.pid);
-          targets.push(toTarget(m));
+          targets.push(this.target(m, g.name));
           if (m !== r.proc) children++;
         }
         leftOut += t.leftOut;
@@ -249,7 +257,7 @@ class Planner {
       const v = this.verdict(root, o.group);
       if (!v.ok) continue;
       const tree = this.tree(root.pid);
-      const targets = [...tree.members.map(toTarget), toTarget(root)];
+      const targets = [...tree.members.map((m) => this.target(m, o.group)), this.target(root, o.group)];
       const name = displayName(root.name);
       const n = tree.members.length;
       const bytes = sumRss(targets);
@@ -294,7 +302,7 @@ class Planner {
       if (largest === null) continue;
       const v = this.verdict(largest, g.name) as { ok: true; otherUser: boolean };
       const tree = this.tree(largest.pid);
-      const targets = [...tree.members.map(toTarget), toTarget(largest)];
+      const targets = [...tree.members.map((m) => this.target(m, g.name)), this.target(largest, g.name)];
       const n = tree.members.length;
       const bytes = sumRss(targets);
       out.push(
@@ -336,7 +344,7 @@ class Planner {
       if (!v.ok) continue;
       const name = displayName(parent.name);
       const count = `${zombies.length} zombie${zombies.length === 1 ? '' : 's'}`;
-      const target = toTarget(parent);
+      const target = this.target(parent);
       const tried = this.input.reapTried?.(parent.pid, parent.startTime) === true;
       const params = { zombies: zombies.map((z) => ({ pid: z.pid, startTime: z.startTime })) };
       if (!tried) {
