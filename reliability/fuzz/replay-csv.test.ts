@@ -198,7 +198,9 @@ const BREAKERS: [string, Breaker][] = [
       const candidates = state ? [...state].filter(([, t]) => t > 0) : [];
       if (candidates.length === 0) return null;
       const [name, t] = candidates[x % candidates.length];
-      return { line: `${t * ((x % 997) / 1000)},${name},1,` };
+      // Scaling a subnormal time can round back to the same value, which is not going backwards: 0 always is.
+      const earlier = t * ((x % 997) / 1000);
+      return { line: `${earlier < t ? earlier : 0},${name},1,` };
     },
   ],
 ];
