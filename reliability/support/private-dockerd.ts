@@ -7,6 +7,12 @@
  *
  * Started with the Debian dockerd that scripts/provision-docker.sh installs;
  * the test image is imported from the host's busybox, as there is no registry.
+ *
+ * It gets a bridge of its own (`hr<name>`), never `--bridge none`: a daemon
+ * started with no bridge deletes the host's `docker0` interface at start-up
+ * (libnetwork's removeDefaultBridgeInterface), which broke every container the
+ * system dockerd started afterwards. Daemons share the host's network
+ * namespace, so each needs its own bridge name.
  */
 
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -57,6 +63,28 @@ function removeTree(dir: string): void {
   }
 }
 
+/** The private daemon's bridge: `hr` + its name, within Linux's 15-character limit. */
+function bridgeName(name: string): string {
+  return `hr${name.replace(/[^a-z0-9]/gi, '')}`.slice(0, 15);
+}
+
+/** Creates the bridge with an address of its own (dockerd takes its subnet from it); replaces a leftover one. */
+function createBridge(bridge: string): void {
+  spawnSync('ip', ['link', 'del', bridge]);
+  // A /24 in 10.254.0.0/16 picked from the name, away from Docker's default 172.17.0.0/16.
+  let h = 0;
+  for (const c of bridge) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const steps: string[][] = [
+    ['link', 'add', bridge, 'type', 'bridge'],
+    ['addr', 'add', `10.254.${1 + (h % 250)}.1/24`, 'dev', bridge],
+    ['link', 'set', bridge, 'up'],
+  ];
+  for (const args of steps) {
+    const r = spawnSync('ip', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr?.trim() || r.error?.message}`);
+  }
+}
+
 /** Starts a private dockerd named `name` and imports the busybox image into it. */
 export async function startPrivateDockerd(name: string, timeoutMs = 60_000): Promise<PrivateDockerd> {
   const run = `/run/headroom-${name}`;
@@ -74,10 +102,12 @@ export async function startPrivateDockerd(name: string, timeoutMs = 60_000): Pro
   }
   removeTree(run);
   mkdirSync(run, { recursive: true });
+  const bridge = bridgeName(name);
+  createBridge(bridge);
   const out = openSync(log, 'w');
   const child = spawn(
     DOCKERD,
-    ['--host', host, '--pidfile', pidfile, '--data-root', dataRoot, '--exec-root', `${run}/exec`, '--bridge', 'none', '--iptables=false', '--ip6tables=false'],
+    ['--host', host, '--pidfile', pidfile, '--data-root', dataRoot, '--exec-root', `${run}/exec`, '--bridge', bridge, '--iptables=false', '--ip6tables=false'],
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
@@ -132,6 +162,7 @@ export async function startPrivateDockerd(name: string, timeoutMs = 60_000): Pro
       if (alive(pid)) process.kill(pid, 'SIGKILL');
       removeTree(run);
       removeTree(dataRoot);
+      spawnSync('ip', ['link', 'del', bridge]);
     },
   };
 }
