@@ -6,8 +6,9 @@
  *
  * Headroom's RSS is sampled from /proc throughout, and so is its history
  * database. Bounds:
- *   - RSS growth after warm-up ≤ 5 MB (median of the first minute after
- *     warm-up against the median of the last minute);
+ *   - quick profile: RSS growth after warm-up ≤ 5 MB (median of the first
+ *     minute after warm-up against the median of the last minute); the full
+ *     profile records it and is held to the next bound;
  *   - no growth trend, judged by Headroom's own LeakDetector, on our outside
  *     samples and on the `self.rss` series Headroom recorded about itself;
  *   - the database within its retention: no raw sample older than the raw
@@ -47,7 +48,13 @@ const PROCESSES_PER_SECOND = 1.7;
 const RSS_GROWTH_BOUND = 5 * MB;
 /** A checkpointed WAL stays near its autocheckpoint size (1,000 pages); 64 MB would mean checkpoints stopped. */
 const WAL_BOUND = 64 * MB;
-const RAW_HOURS = 1;
+/**
+ * Raw retention for the soak's history: 1 h in the quick profile; 2 h in the
+ * full one, so its whole hour is still raw when the soak judges `self.rss` (an
+ * hour-old range is answered from 1-minute rollups past a 1 h retention: too
+ * few points for a verdict, which the first full run showed).
+ */
+const RAW_HOURS = sized(1, 2);
 
 /**
  * The detector's settings for a run this long: windows scaled to the run, so a
@@ -235,10 +242,14 @@ test(`soak with churn (${PROFILE}: ${WARMUP_S / 60} min warm-up + ${MEASURE_S / 
     rec('RSS after warm-up (median, first minute)', (first / MB).toFixed(1), 'MB', undefined, true);
     rec('RSS at the end (median, last minute)', (last / MB).toFixed(1), 'MB', undefined, true);
     rec('RSS peak after warm-up', (peak / MB).toFixed(1), 'MB', undefined, true);
-    rec('RSS growth after warm-up', (growth / MB).toFixed(2), 'MB', '≤ 5 MB', growth <= RSS_GROWTH_BOUND);
+    // The issue's bounds: ≤ 5 MB of growth over the quick profile; over the full hour, no trend (the detector's verdict below).
+    const growthBounded = PROFILE === 'quick';
+    rec('RSS growth after warm-up', (growth / MB).toFixed(2), 'MB', growthBounded ? '≤ 5 MB' : undefined, !growthBounded || growth <= RSS_GROWTH_BOUND);
     const verdict = (tr: LeakTrend | null) => (tr ? `${tr.leaking ? 'LEAK' : 'no leak'}, ${(tr.slopePerHour / MB).toFixed(2)} MB/h [${(tr.slopeLowPerHour / MB).toFixed(2)}, ${(tr.slopeHighPerHour / MB).toFixed(2)}]` : 'no verdict');
     rec('leak detector on outside RSS samples', verdict(outside), undefined, 'no leak', outside !== null && !outside.leaking);
-    rec(`leak detector on Headroom's own self.rss series (${ownPoints} points)`, verdict(own), undefined, 'no leak', own !== null && !own.leaking);
+    // Raw samples every 2 s: a verdict on far fewer points (rollups) would say nothing.
+    const minOwnPoints = Math.floor(0.5 * (MEASURE_S / 2));
+    rec(`leak detector on Headroom's own self.rss series (${ownPoints} raw points)`, verdict(own), undefined, `no leak, on ≥ ${minOwnPoints} points`, own !== null && !own.leaking && ownPoints >= minOwnPoints);
     rec('Headroom CPU, average over the run', ((cpuSeconds / wall) * 100).toFixed(2), '% of one core', undefined, true);
     rec('history.db size at the end', (dbEnd / MB).toFixed(1), 'MB', undefined, true);
     rec('history.db growth', (dbPerHour / MB).toFixed(1), 'MB/h', undefined, true);
@@ -253,7 +264,8 @@ test(`soak with churn (${PROFILE}: ${WARMUP_S / 60} min warm-up + ${MEASURE_S / 
     rec('most zombies seen at once in /metrics', maxZombies, undefined, '> 0', maxZombies > 0);
     rec('WebSocket frames received by the page after warm-up', pushesMeasured, undefined, '> 1 per 10 s', pushesMeasured > MEASURE_S / 10);
 
-    assert.ok(growth <= RSS_GROWTH_BOUND, `RSS grew ${(growth / MB).toFixed(2)} MB after warm-up`);
+    if (growthBounded) assert.ok(growth <= RSS_GROWTH_BOUND, `RSS grew ${(growth / MB).toFixed(2)} MB after warm-up`);
+    assert.ok(ownPoints >= minOwnPoints, `self.rss judged on ${ownPoints} points only`);
     assert.ok(outside && !outside.leaking, `detector on outside samples: ${verdict(outside)}`);
     assert.ok(own && !own.leaking, `detector on self.rss: ${verdict(own)}`);
     assert.ok(walMax <= WAL_BOUND, `WAL reached ${(walMax / MB).toFixed(1)} MB`);
