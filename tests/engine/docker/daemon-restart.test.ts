@@ -59,7 +59,9 @@ test('dockerd stopped mid-run: "not running" while sampling goes on; started aga
   await stopDockerd();
   const down = await waitFor('Docker "not running" in the snapshot', latest, (s) => s?.docker.status === 'not-running', 20_000);
   assert.deepEqual(down!.containers, [], 'no stale containers while the engine is gone');
-  assert.match(down!.docker.message ?? '', /not running/i);
+  // Caught while the daemon is going away the socket resets ("closed the connection … stopping or restarting?");
+  // once it is gone the socket is refused or missing ("not running"). Both are the not-running state, said clearly.
+  assert.match(down!.docker.message ?? '', /not running|closed the connection .*\(stopping or restarting\?\)/i);
   // Sampling goes on at its own pace while Docker is away, and asking for containers does not throw.
   const before = snaps.length;
   await new Promise((r) => setTimeout(r, 1500));
