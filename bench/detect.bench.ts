@@ -5,12 +5,12 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LeakDetector } from '../src/main/engine/detect/leak-detector.ts';
 import { DEFAULT_SETTINGS } from '../src/shared/settings.ts';
+import { TRACES_DIR } from '../tests/helpers/shared.ts';
 
-const traces = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'traces');
+const traces = TRACES_DIR;
 const rows: { series: string; t: number; v: number; limit: number | null }[] = [];
 if (existsSync(traces)) {
   for (const f of readdirSync(traces).filter((x) => x.endsWith('.csv')).sort()) {

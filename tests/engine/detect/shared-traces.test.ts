@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { replayCommand } from '../../../src/cli/replay.ts';
-import { repoRoot } from '../../helpers/cli.ts';
+import { TRACES_DIR } from '../../helpers/shared.ts';
 
 interface Label {
   file: string;
@@ -22,7 +22,7 @@ interface Label {
   why: string;
 }
 
-const tracesDir = join(repoRoot, '..', 'shared', 'traces');
+const tracesDir = TRACES_DIR;
 
 async function replayJson(file: string): Promise<Record<string, unknown>[]> {
   const lines: string[] = [];

@@ -5,12 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PRUNE_EVERY_MS } from '../../../src/main/engine/history/store.ts';
 import { MINUTE_MS, QUARTER_MS } from '../../../src/main/engine/history/tiers.ts';
 import { D, H, openStore, rawCount, removeTempDirs, sample, tempDir } from './helpers.ts';
+import { TRACES_DIR } from '../../helpers/shared.ts';
 
 after(removeTempDirs);
 
@@ -306,7 +306,7 @@ describe('HistoryStore: exportCsv', () => {
   });
 
   test('a shared replay trace survives record + export line for line', (t) => {
-    const traces = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'traces');
+    const traces = TRACES_DIR;
     if (!existsSync(traces)) {
       t.skip(`no traces at ${traces}`);
       return;

@@ -16,12 +16,12 @@ import { Engine } from '../../../src/main/engine/engine.ts';
 import { createHeadroomMetrics, startMetricsExporter, type MetricsExporter } from '../../../src/main/engine/metrics/index.ts';
 import type { LeakTrend, Snapshot } from '../../../src/shared/model.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { repoRoot } from '../../helpers/cli.ts';
 import { ProcessSwarm } from '../../helpers/procs.ts';
 import { freePort } from '../../helpers/net.ts';
+import { TRACES_DIR } from '../../helpers/shared.ts';
 
 const TOKEN = 'prometheus-test-token-5b2f0c1e';
-const TRACE = join(repoRoot, '..', 'shared', 'traces', 'node_sawtooth_leak.csv');
+const TRACE = join(TRACES_DIR, 'node_sawtooth_leak.csv');
 
 
 /** The real detector's trend for the labelled node leak trace. */

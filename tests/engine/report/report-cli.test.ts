@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { HistoryStore } from '../../../src/main/engine/history/store.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { repoRoot, runCli, tempHome } from '../../helpers/cli.ts';
+import { runCli, tempHome } from '../../helpers/cli.ts';
+import { TRACES_DIR } from '../../helpers/shared.ts';
 
-const TRACE = join(repoRoot, '..', 'shared', 'traces', 'hourly_batch.csv');
+const TRACE = join(TRACES_DIR, 'hourly_batch.csv');
 
 describe('headroom report (command)', () => {
   const home = tempHome('headroom-report-cli-');

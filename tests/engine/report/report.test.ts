@@ -16,10 +16,11 @@ import { exportReport, liveStateFrom, REPORT_SECTIONS, type LiveState } from '..
 import { formatDuration, formatRate } from '../../../src/shared/format.ts';
 import type { LeakTrend } from '../../../src/shared/model.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { repoRoot, tempHome } from '../../helpers/cli.ts';
+import { tempHome } from '../../helpers/cli.ts';
 import { ProcessSwarm } from '../../helpers/procs.ts';
+import { TRACES_DIR } from '../../helpers/shared.ts';
 
-const TRACES = join(repoRoot, '..', 'shared', 'traces');
+const TRACES = TRACES_DIR;
 const TRACE_FILES = ['node_sawtooth_leak.csv', 'gc_sawtooth_flat.csv'];
 const CONTAINER_TRACE = 'container_unbounded_leak.csv';
 /** Default settings, but a zombie counts once it has lasted 1 s (the test's zombie is seconds old). */
