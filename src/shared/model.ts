@@ -190,9 +190,19 @@ export interface Alert {
   detail: string;
   /** What it is about: a group name, container name, or series. */
   culprit: string | null;
+  /**
+   * The culprit process's PID, where the alert is about one process (the
+   * parent that does not reap its zombies): fixes are linked by it, never by
+   * a name two parents can share.
+   */
+  culpritPid?: number;
   since: number;
   resolvedAt: number | null;
-  /** Ids of the fix proposals that would address it. */
+  /**
+   * Ids of the fix proposals that would address it, best first. Filled in by
+   * one pure step after planning (engine/alert-fixes.ts) from each proposal's
+   * `alertIds`; the rules always emit it empty.
+   */
   fixIds: string[];
 }
 
@@ -262,6 +272,8 @@ export interface FixProposal {
   command: string;
   reason: string;
   createdAt: number;
+  /** Ids of the firing alerts this fix addresses, as the planner decided (the source of Alert.fixIds). */
+  alertIds: string[];
 }
 
 export interface FixTargetResult {

@@ -30,6 +30,7 @@ const fix = (id: string): FixProposal => ({
   command: '',
   reason: '',
   createdAt: 0,
+  alertIds: [],
 });
 const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
 

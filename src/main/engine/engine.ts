@@ -22,6 +22,7 @@ import { createFdCollector, createProcessCollector, type ProcessCollector, type 
 import { createSelfCollector } from './collectors/self.ts';
 import type { SystemReading } from './collectors/system.ts';
 import type { SyncCollector } from './collectors/collector.ts';
+import { linkFixes } from './alert-fixes.ts';
 import { HeapTrimmer } from './heap-trim.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
 import { seriesFromSnapshot } from './snapshot-series.ts';
@@ -79,7 +80,11 @@ export interface ContainerSource {
   updateSettings?(s: Settings): void;
 }
 
-/** The remediation planner; engine/remedies implements it. It may set alert.fixIds. */
+/**
+ * The remediation planner; engine/remedies implements it. It reads the alerts
+ * and never changes them: each proposal names the alerts it addresses
+ * (`alertIds`), and the engine links them (alert-fixes.ts).
+ */
 export interface FixPlanner {
   plan(s: Snapshot, alerts: Alert[]): FixProposal[] | Promise<FixProposal[]>;
 }
@@ -137,7 +142,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private latestTrends: LeakTrend[] = [];
   private latestFixes: FixProposal[] = [];
   private planning = false;
-  private latestTransitions: Alert[] = [];
+  /** Transitions not yet emitted: kept across ticks whose planning was skipped (one plan at a time), never dropped. */
+  private pendingTransitions: Alert[] = [];
   private readonly host = { hostname: hostname(), platform: process.platform, cores: availableParallelism() };
 
   constructor(deps: EngineDeps) {
@@ -342,7 +348,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const out = this.deps.analyzer.observe(snap);
       this.latestTrends = out.trends;
       this.latestAlerts = out.alerts;
-      this.latestTransitions = out.transitions;
+      for (const t of out.transitions) this.pendingTransitions.push(t);
     }
     this.emit('snapshot', snap);
     this.plan(snap);
@@ -371,9 +377,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private afterPlan(fixes: FixProposal[], _snap: Snapshot): void {
     this.latestFixes = fixes;
-    // Emitted after planning so that notifications can offer the fixes the planner attached to these alerts.
-    const transitions = this.latestTransitions;
-    this.latestTransitions = [];
+    // One-way: the rules' alerts and the planner's proposals meet here, in new objects, and every
+    // listener (window, tray, notifications, /metrics) gets these same linked alerts.
+    this.latestAlerts = linkFixes(this.latestAlerts, fixes);
+    const transitions = linkFixes(this.pendingTransitions, fixes);
+    this.pendingTransitions = [];
     this.emit('alerts', this.latestAlerts);
     if (transitions.length > 0) this.emit('transitions', transitions);
     this.emit('fixes', fixes);

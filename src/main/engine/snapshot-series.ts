@@ -27,12 +27,20 @@ export const SYSTEM_SERIES = [
   'self.cpu',
 ] as const;
 
-/** True for names `history` accepts: a system series, or a per-group / per-container series. */
+/** Longest series name accepted: the web API's limit for a series (api/handlers.ts). */
+export const MAX_SERIES_NAME_LENGTH = 300;
+
+/**
+ * True for names `history` accepts: a system series, or a per-group /
+ * per-container series whose name part is printable (no control characters:
+ * names are echoed back to a terminal) and within MAX_SERIES_NAME_LENGTH.
+ */
 export function isKnownSeriesName(name: string): boolean {
+  if (name.length > MAX_SERIES_NAME_LENGTH) return false;
   return (
     (SYSTEM_SERIES as readonly string[]).includes(name) ||
-    /^process\.group\..+\.(rss|cpu|count|threads|fds)$/.test(name) ||
-    /^container\..+\.(mem|cpu|restarts)$/.test(name)
+    /^process\.group\.[^\u0000-\u001f\u007f-\u009f]+\.(rss|cpu|count|threads|fds)$/.test(name) ||
+    /^container\.[^\u0000-\u001f\u007f-\u009f]+\.(mem|cpu|restarts)$/.test(name)
   );
 }
 
@@ -71,11 +79,13 @@ export function seriesFromSnapshot(s: Snapshot, opts: { topN: number; withGroups
   }
   if (s.sampledAt.containers !== null && s.sampledAt.containers > s.t - 2500) {
     for (const c of s.containers) {
+      // Restarts first and always: a container in a restart loop is rarely up long enough to have memory stats,
+      // and it is exactly the one whose restarts the report and the window must agree on.
+      out.push({ series: `container.${c.name}.restarts`, value: c.restartCount, limit: null });
       if (c.memUsageBytes === null) continue;
       // A container with no limit is bounded by the host's RAM.
       out.push({ series: `container.${c.name}.mem`, value: c.memUsageBytes, limit: c.memLimitBytes ?? m.totalBytes });
       if (c.cpuPercent !== null) out.push({ series: `container.${c.name}.cpu`, value: c.cpuPercent, limit: null });
-      out.push({ series: `container.${c.name}.restarts`, value: c.restartCount, limit: null });
     }
   }
   return out;

@@ -42,11 +42,11 @@ export function planInput(monitor: DockerMonitor, settings: Settings, alerts: Al
 }
 
 let seq = 0;
-/** The framework's part: an id and a creation time; `addresses` stays with the framework. */
+/** The framework's part: an id, a creation time, and the draft's `addresses` published as `alertIds`. */
 export function issue(draft: ProposalDraft): FixProposal & { params?: Record<string, unknown> } {
-  const { addresses: _addresses, ...rest } = draft;
+  const { addresses, ...rest } = draft;
   seq++;
-  return { ...rest, id: `test-${process.pid}-${seq}`, createdAt: Date.now() };
+  return { ...rest, id: `test-${process.pid}-${seq}`, createdAt: Date.now(), alertIds: [...addresses] };
 }
 
 /** Proposes, and returns the issued proposals of one kind whose targets include `id`. */

@@ -18,11 +18,11 @@ describe('NotificationPolicy', () => {
     assert.deepEqual(out[0], {
       tag: 'mem.used',
       title: 'Memory 88% — claude ×16 — 5.4 GB',
-      body: '14 GB of 16 GB used\nFix: Stop 12 older claude processes (frees ~4.1 GB) — from the Headroom tray menu',
+      body: '14 GB of 16 GB used\nFix: Stop 12 older claude processes (frees ~4.1 GB)',
       urgency: 'normal',
       silent: false,
       alertId: 'mem.used',
-      action: { label: 'Stop 12 older claude processes', fixId: 'fx1' },
+      action: { label: 'Stop 12 older claude processes (frees ~4.1 GB)', fixId: 'fx1' },
     });
   });
 
@@ -68,13 +68,22 @@ describe('NotificationPolicy', () => {
     assert.equal(q.decide([resolved(crit)], { ...ctx, now: T0 + MIN }).length, 0);
   });
 
-  test('pause: nothing while paused, and the condition that held through it stays quiet after', () => {
+  test('pause: nothing while paused; what still fires when it ends is announced then, with its fix', () => {
     const p = new NotificationPolicy();
     const paused = settings({ pausedUntil: T0 + 60 * MIN });
-    assert.equal(p.decide([memAlert()], { now: T0, settings: paused, fixes: [] }).length, 0);
-    assert.equal(p.decide([], { now: T0 + 61 * MIN, settings: paused, fixes: [] }).length, 0);
-    // A new transition after the pause notifies.
-    assert.equal(p.decide([memAlert({ id: 'other', title: 'other' })], { now: T0 + 61 * MIN, settings: paused, fixes: [] }).length, 1);
+    const live = memAlert({ fixIds: ['fx1'] });
+    assert.equal(p.decide([live], { now: T0, settings: paused, fixes: [stop], alerts: [live] }).length, 0);
+    assert.equal(p.decide([], { now: T0 + 30 * MIN, settings: paused, fixes: [stop], alerts: [live] }).length, 0, 'still paused');
+    const after = p.decide([], { now: T0 + 61 * MIN, settings: paused, fixes: [stop], alerts: [live] });
+    assert.deepEqual(after.map((n) => [n.tag, n.action?.fixId]), [['mem.used', 'fx1']]);
+    assert.equal(p.decide([], { now: T0 + 62 * MIN, settings: paused, fixes: [stop], alerts: [live] }).length, 0, 'once');
+  });
+
+  test('pause: an alert that cleared during the pause is not announced after it', () => {
+    const p = new NotificationPolicy();
+    const paused = settings({ pausedUntil: T0 + 60 * MIN });
+    assert.equal(p.decide([memAlert()], { now: T0, settings: paused, fixes: [], alerts: [memAlert()] }).length, 0);
+    assert.equal(p.decide([], { now: T0 + 61 * MIN, settings: paused, fixes: [], alerts: [] }).length, 0);
   });
 
   test('snooze silences one alert until its time', () => {
@@ -100,11 +109,22 @@ describe('NotificationPolicy', () => {
     assert.equal(p.decide([memAlert()], { now: T0 + 11 * MIN, settings: s, fixes: [] }).length, 1);
   });
 
-  test('a destructive top fix is offered with an ellipsis; an alert without fixes points to the window', () => {
+  test('issue 13 #4: an alert that fires again inside the cooldown and stays is announced when the cooldown ends', () => {
+    const p = new NotificationPolicy();
+    const s = settings({ cooldownSeconds: 600 });
+    assert.equal(p.decide([memAlert()], { now: T0, settings: s, fixes: [] }).length, 1);
+    p.decide([resolved(memAlert())], { now: T0 + MIN, settings: s, fixes: [], alerts: [] });
+    const back = memAlert();
+    assert.equal(p.decide([back], { now: T0 + 2 * MIN, settings: s, fixes: [], alerts: [back] }).length, 0, 'inside the cooldown');
+    assert.equal(p.decide([], { now: T0 + 9 * MIN, settings: s, fixes: [], alerts: [back] }).length, 0, 'still inside');
+    assert.equal(p.decide([], { now: T0 + 10 * MIN + 1, settings: s, fixes: [], alerts: [back] }).length, 1, 'it stayed: announced');
+  });
+
+  test('a destructive top fix is offered by a label that says what happens (the click confirms); no fix points to the window', () => {
     const p = new NotificationPolicy();
     const hard = fix({ id: 'h', title: 'Stop all claude processes', destructive: true });
     const [n] = p.decide([memAlert({ fixIds: ['missing', 'h'] })], { now: T0, settings: settings(), fixes: [hard] });
-    assert.deepEqual(n.action, { label: 'Stop all claude processes…', fixId: 'h' });
+    assert.deepEqual(n.action, { label: 'Stop all claude processes', fixId: 'h' });
     const [m] = p.decide([memAlert({ id: 'x', title: 'x', detail: '' })], { now: T0, settings: settings(), fixes: [] });
     assert.equal(m.body, 'Open Headroom for details');
     assert.equal(m.action, null);

@@ -136,6 +136,20 @@ describe('remedies on real processes', () => {
     for (const p of [control.rootPid, ...control.treePids]) assert.ok(isAlive(p), `control process ${p} was touched`);
   });
 
+  it('issue 13 #3 (zombie alert offers the fix for another parent): two parents of the same name each get their own reap fix', async () => {
+    const name = `twin-${tag}`;
+    const a = await swarm.spawnZombieParent(name);
+    const b = await swarm.spawnZombieParent(name);
+    const zombieAlert = (ppid: number): Alert => ({ ...alertAbout(name, 'zombies'), id: `zombies:${ppid}`, culprit: name, culpritPid: ppid });
+    const r = rig((s) => {
+      s.groups.rules = [{ name, kind: 'other', exe: [name] }];
+    });
+    const fixes = await r.plan([zombieAlert(a.parentPid), zombieAlert(b.parentPid)]);
+    const reapOf = (ppid: number) => fixes.find((p) => p.kind === PROCESS_FIX_KINDS.reapZombies && pidsOf(p)[0] === ppid);
+    assert.deepEqual(reapOf(a.parentPid)?.alertIds, [`zombies:${a.parentPid}`]);
+    assert.deepEqual(reapOf(b.parentPid)?.alertIds, [`zombies:${b.parentPid}`]);
+  });
+
   it('reminds a non-reaping parent with SIGCHLD, reports the zombie remains, then stops the parent, which removes it', async () => {
     const { parentPid, zombiePid } = await swarm.spawnZombieParent(`lazy-${tag}`);
     const zombieStart = startTimeOf(zombiePid);
@@ -178,7 +192,8 @@ describe('remedies on real processes', () => {
     const fixes = await r.plan([alert]);
     const fix = fixes.find((p) => p.kind === PROCESS_FIX_KINDS.stop && pidsOf(p)[0] === pid);
     assert.ok(fix, fixes.map((f) => f.title).join(' | '));
-    assert.deepEqual(alert.fixIds, [fix.id], 'the alert offers the fix that addresses it');
+    assert.deepEqual(fix.alertIds, [alert.id], 'the fix names the alert it addresses');
+    assert.deepEqual(alert.fixIds, [], 'and the planner leaves the alert as the rules made it (one-way flow)');
 
     const res = await r.remedies.run(fix.id);
     assert.equal(res.ok, true, res.summary);

@@ -88,6 +88,7 @@ export function fix(over: Partial<FixProposal> & Pick<FixProposal, 'id' | 'title
     command: '',
     reason: '',
     createdAt: T0,
+    alertIds: [],
     ...over,
   };
 }

@@ -1,20 +1,18 @@
 /**
  * Alert rules: turn a Snapshot and the leak trends into alerts that name their
- * culprit, with the four things that keep an alert tool from crying wolf:
+ * culprit, with the two things that keep an alert list from crying wolf:
  *
  * - sustained-for: a condition must hold for `sustainSeconds` before it fires;
- * - hysteresis: it clears only below a separate, lower level;
- * - cooldown: once resolved, the same alert cannot fire again for `cooldownSeconds`;
- * - snooze: a snoozed alert id stays quiet until its time passes.
+ * - hysteresis: it clears only below a separate, lower level.
  *
- * - snooze: a snoozed alert id is left out of the list and announces nothing
- *   until its time passes; if it still holds then, it is announced again;
- * - pause ("Pause alerts for 1 hour", `alerts.pausedUntil`): the list stays
- *   current but no transition is emitted, so nothing notifies; alerts still
- *   firing when the pause ends are announced then.
+ * The list is the truth about the machine: whatever fires is in it, always.
+ * Muting is the notifications' business, not the list's (engine/notify/policy.ts):
+ * cooldown (a resolved alert that comes back within `cooldownSeconds` does not
+ * notify again), snooze (`alerts.snoozed[id]`) and pause (`alerts.pausedUntil`)
+ * silence notifications only; the window and the tray keep listing the alert.
  *
- * Transitions come in pairs: a 'resolved' transition is emitted only for an
- * alert whose firing was announced.
+ * Transitions are every change of state: fired, escalated to critical, resolved.
+ * They come in pairs: a 'resolved' transition only for an alert that fired.
  */
 
 import { formatGroup, formatPercent } from '../../../shared/format.ts';
@@ -32,14 +30,14 @@ export interface Condition {
   title: string;
   detail: string;
   culprit: string | null;
+  /** The culprit process's PID, where the condition is about one process (a zombie's parent). */
+  culpritPid?: number;
 }
 
 interface AlertState {
   phase: 'pending' | 'firing';
   pendingSince: number;
   alert: Alert | null;
-  /** Its firing was emitted as a transition (not while paused or snoozed). */
-  announced: boolean;
 }
 
 /** How long a resolved alert stays in the list, so the window and tray can show what just cleared. */
@@ -71,8 +69,6 @@ export class AlertRules {
   /** Evaluates every rule; returns the current alerts and those whose state changed now. */
   evaluate(s: Snapshot, trends: readonly LeakTrend[], now = s.t): { alerts: Alert[]; transitions: Alert[] } {
     const a = this.settings.alerts;
-    const paused = a.pausedUntil > now;
-    const snoozed = (id: string) => (a.snoozed[id] ?? 0) > now;
     const conditions = new Map<string, Condition>();
     for (const c of conditionsFor(s, trends, this.settings)) conditions.set(c.id, c);
     const transitions: Alert[] = [];
@@ -81,7 +77,7 @@ export class AlertRules {
       let st = this.states.get(id);
       if (!st) {
         if (c.level !== 'fire') continue; // the hysteresis band never starts an alert
-        st = { phase: 'pending', pendingSince: now, alert: null, announced: false };
+        st = { phase: 'pending', pendingSince: now, alert: null };
         this.states.set(id, st);
       }
       if (st.phase === 'pending') {
@@ -89,13 +85,11 @@ export class AlertRules {
           this.states.delete(id);
           continue;
         }
-        const sustained = now - st.pendingSince >= a.sustainSeconds * 1000;
-        const last = this.resolved.get(id);
-        const coolingDown = last?.resolvedAt != null && now - last.resolvedAt < a.cooldownSeconds * 1000;
-        if (sustained && !coolingDown && !snoozed(id)) {
+        if (now - st.pendingSince >= a.sustainSeconds * 1000) {
           st.phase = 'firing';
           st.alert = toAlert(c, now);
           this.resolved.delete(id);
+          transitions.push(st.alert);
         }
         continue;
       }
@@ -103,14 +97,7 @@ export class AlertRules {
       const prev = st.alert as Alert;
       const escalated = prev.severity !== 'critical' && c.severity === 'critical';
       st.alert = { ...prev, severity: rank(c.severity) > rank(prev.severity) || c.level === 'fire' ? c.severity : prev.severity, title: c.title, detail: c.detail, culprit: c.culprit };
-      if (escalated && st.announced && !paused && !snoozed(id)) transitions.push(st.alert);
-    }
-
-    // Announce what fires and is neither paused nor snoozed (now, or when the pause or snooze ends).
-    for (const [id, st] of this.states) {
-      if (st.phase !== 'firing' || !st.alert || st.announced || paused || snoozed(id)) continue;
-      st.announced = true;
-      transitions.push(st.alert);
+      if (escalated) transitions.push(st.alert);
     }
 
     // Conditions that are gone entirely (below the clear level): pending ones drop, firing ones resolve.
@@ -120,15 +107,14 @@ export class AlertRules {
       if (st.phase === 'firing' && st.alert) {
         const done: Alert = { ...st.alert, state: 'resolved', resolvedAt: now, fixIds: [] };
         this.resolved.set(id, done);
-        if (st.announced && !paused) transitions.push(done);
+        transitions.push(done);
       }
     }
-    for (const [id, r] of this.resolved) if (r.resolvedAt !== null && now - r.resolvedAt > Math.max(KEEP_RESOLVED_MS, a.cooldownSeconds * 1000)) this.resolved.delete(id);
+    for (const [id, r] of this.resolved) if (r.resolvedAt !== null && now - r.resolvedAt > KEEP_RESOLVED_MS) this.resolved.delete(id);
 
-    const firing = [...this.states.entries()]
-      .filter(([id, st]) => st.phase === 'firing' && st.alert && !snoozed(id))
-      .map(([, st]) => ({ ...(st.alert as Alert), fixIds: [] }));
-    const recent = [...this.resolved.values()].filter((r) => r.resolvedAt !== null && now - r.resolvedAt <= KEEP_RESOLVED_MS && !snoozed(r.id));
+    const firing: Alert[] = [];
+    for (const st of this.states.values()) if (st.phase === 'firing' && st.alert) firing.push({ ...st.alert, fixIds: [] });
+    const recent = [...this.resolved.values()].filter((r) => r.resolvedAt !== null && now - r.resolvedAt <= KEEP_RESOLVED_MS);
     const alerts = [...firing.sort(bySeverityThenTime), ...recent.sort((x, y) => (y.resolvedAt ?? 0) - (x.resolvedAt ?? 0))];
     return { alerts, transitions };
   }
@@ -143,7 +129,9 @@ function bySeverityThenTime(x: Alert, y: Alert): number {
 }
 
 function toAlert(c: Condition, now: number): Alert {
-  return { id: c.id, rule: c.rule, severity: c.severity, state: 'firing', title: c.title, detail: c.detail, culprit: c.culprit, since: now, resolvedAt: null, fixIds: [] };
+  const a: Alert = { id: c.id, rule: c.rule, severity: c.severity, state: 'firing', title: c.title, detail: c.detail, culprit: c.culprit, since: now, resolvedAt: null, fixIds: [] };
+  if (c.culpritPid !== undefined) a.culpritPid = c.culpritPid;
+  return a;
 }
 
 /** The top application, for naming a whole-machine culprit. */
@@ -193,6 +181,18 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
   }
 
   for (const c of s.containers) {
+    // Before the memory rules: a container in a restart loop is mostly down, with no memory figures at all.
+    if (c.recentRestarts >= a.restartLoopCount) {
+      out.push({
+        id: `container.restart-loop:${c.name}`,
+        rule: 'container.restart-loop',
+        level: 'fire',
+        severity: 'critical',
+        title: `${c.name} is restarting in a loop: ${c.recentRestarts} restarts in ${formatDuration(a.restartLoopWindowSeconds)} (${c.restartCount} in total)`,
+        detail: `State ${c.state}${c.health ? `, health ${c.health}` : ''}${c.oomKilled ? ', last exit was an OOM kill' : ''}.`,
+        culprit: c.name,
+      });
+    }
     if (c.memUsageBytes === null) continue;
     if (c.memLimitBytes !== null && c.memPercent !== null) {
       const fireAt = a.containerLimitPercent;
@@ -219,17 +219,6 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
         culprit: c.name,
       });
     }
-    if (c.recentRestarts >= a.restartLoopCount) {
-      out.push({
-        id: `container.restart-loop:${c.name}`,
-        rule: 'container.restart-loop',
-        level: 'fire',
-        severity: 'critical',
-        title: `${c.name} is restarting in a loop: ${c.recentRestarts} restarts in ${formatDuration(a.restartLoopWindowSeconds)} (${c.restartCount} in total)`,
-        detail: `State ${c.state}${c.health ? `, health ${c.health}` : ''}${c.oomKilled ? ', last exit was an OOM kill' : ''}.`,
-        culprit: c.name,
-      });
-    }
   }
 
   // Zombies older than zombieSeconds, one alert per parent: only the parent can reap them.
@@ -249,6 +238,7 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
       title: `${zs.length} zombie process${zs.length > 1 ? 'es' : ''} not reaped by ${zs[0].parentName} (PID ${ppid}) for ${formatDuration(Math.max(...zs.map((z) => z.sinceSeconds)))}`,
       detail: `Zombies: ${zs.slice(0, 10).map((z) => `${z.pid} ${z.name}`).join(', ')}. Killing a zombie does nothing; its parent must reap it or exit.`,
       culprit: zs[0].parentName,
+      culpritPid: ppid,
     });
   }
 

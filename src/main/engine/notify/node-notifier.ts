@@ -4,9 +4,10 @@
  * macOS, SnoreToast on Windows). No helper daemon of ours is needed
  * (earlyoom #183); on Linux any freedesktop notification server shows them.
  *
- * Clicks and action buttons need a long-lived process holding the notification
- * open, which notify-send is not; the headless modes show the fix in the body
- * instead, and the web UI carries the buttons.
+ * On Linux a notification that carries a fix gets a real action button:
+ * `notify-send --action`, held open by a bounded waiting child
+ * (./notify-send-action.ts); invoking it runs the fix. Elsewhere the body
+ * names the fix and the window carries the button.
  *
  * On Linux and the BSDs notify-send is run directly, with an argument vector:
  * node-notifier builds a shell command line there (`child_process.exec`), and
@@ -16,7 +17,8 @@
 
 import { execFile } from 'node:child_process';
 import nodeNotifier from 'node-notifier';
-import type { HeadroomNotification, Notifier } from './notifier.ts';
+import type { HeadroomNotification, NotificationEvents, Notifier } from './notifier.ts';
+import { FIX_ACTION, createActionWaiter, waitLimitMs } from './notify-send-action.ts';
 
 /** How long a non-critical notification stays up, in seconds; critical ones stay until dismissed (0 = never expire). */
 export const NOTIFICATION_TIMEOUT_S = 10;
@@ -32,9 +34,21 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
   const appName = opts.appName ?? 'Headroom';
   const name = process.platform === 'linux' || /BSD$/i.test(process.platform) ? 'notify-send' : 'node-notifier';
   if (name === 'notify-send') {
+    const waiter = createActionWaiter();
     return {
       name,
-      notify: (n) => notifySend(notifySendArgs(n, appName, opts.iconPath)),
+      notify(n: HeadroomNotification, events?: NotificationEvents): Promise<void> {
+        const args = notifySendArgs(n, appName, opts.iconPath, events !== undefined);
+        const action = n.action;
+        if (action === null || events === undefined) return notifySend(args);
+        return waiter.show(
+          args,
+          waitLimitMs(expireMs(n)),
+          () => events.action(action.fixId),
+          (err) => events.failed?.(err),
+        );
+      },
+      dispose: () => waiter.dispose(),
     };
   }
   return {
@@ -75,18 +89,25 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
  * notify-send's argument vector for one notification. Pure. The title and
  * body come after `--`, so a name that starts with "-" is text, not an option.
  */
-export function notifySendArgs(n: HeadroomNotification, appName: string, iconPath?: string): string[] {
+export function notifySendArgs(n: HeadroomNotification, appName: string, iconPath?: string, withAction = false): string[] {
   return [
     `--app-name=${appName}`,
     `--urgency=${n.urgency}`,
     // Milliseconds; 0 = stays until dismissed.
-    `--expire-time=${n.urgency === 'critical' ? 0 : NOTIFICATION_TIMEOUT_S * 1000}`,
+    `--expire-time=${expireMs(n)}`,
     '--category=device',
     ...(iconPath ? [`--icon=${iconPath}`] : []),
+    // The label is one argv element (never shell text); notify-send prints FIX_ACTION when it is invoked.
+    ...(withAction && n.action ? [`--action=${FIX_ACTION}=${n.action.label}`] : []),
     '--',
     n.title,
     n.body || ' ',
   ];
+}
+
+/** How long a notification stays up, in ms; 0 = until dismissed (critical ones). */
+function expireMs(n: HeadroomNotification): number {
+  return n.urgency === 'critical' ? 0 : NOTIFICATION_TIMEOUT_S * 1000;
 }
 
 function notifySend(args: string[]): Promise<void> {

@@ -20,13 +20,31 @@ export interface HeadroomNotification {
   silent: boolean;
   /** The alert it is about: clicking opens the window on it. */
   alertId: string | null;
-  /** The top fix, offered as an action button where the platform has them (macOS). */
+  /**
+   * The top fix, offered as an action button where the platform has one
+   * (notify-send ≥ 0.7.9 on Linux, Electron on macOS). The label says exactly
+   * what will happen: invoking it is the confirmation.
+   */
   action: { label: string; fixId: string } | null;
+}
+
+/** What the user did with a notification, reported back by notifiers that can tell. */
+export interface NotificationEvents {
+  /** The action button was invoked: run this fix (through the same re-check path as the tray). */
+  action(fixId: string): void;
+  /** The notification failed after it was handed over (a waiting notify-send that exited with an error). */
+  failed?(err: Error): void;
 }
 
 export interface Notifier {
   /** For the log: "electron", "notify-send"… */
   readonly name: string;
-  /** Hands the notification to the platform; rejects with the platform's reason when it cannot. */
-  notify(n: HeadroomNotification): Promise<void>;
+  /**
+   * Hands the notification to the platform; rejects with the platform's reason
+   * when it cannot. `events` hears of an action invoked later, where the
+   * platform reports one.
+   */
+  notify(n: HeadroomNotification, events?: NotificationEvents): Promise<void>;
+  /** Lets go of anything still waiting for the user (notify-send children). */
+  dispose?(): void;
 }

@@ -41,6 +41,16 @@ export function alertsOfKind(alerts: readonly Alert[], rule: LinkedRule, culprit
   return out;
 }
 
+/**
+ * Firing zombie alerts about one parent. By the parent's PID, a typed field:
+ * two parents share a name ("python3") far more often than a PID.
+ */
+export function zombieAlertsOfParent(alerts: readonly Alert[], ppid: number): string[] {
+  const out: string[] = [];
+  for (const a of alerts) if (isActive(a) && a.rule === 'zombies' && a.culpritPid === ppid) out.push(a.id);
+  return out;
+}
+
 /** Rules about the whole machine's memory. */
 const MACHINE_RULES: ReadonlySet<string> = new Set(['mem.used', 'swap.pressure']);
 /** Leak alerts on these series are about the machine, not one group or container (detect/series.ts). */

@@ -49,7 +49,6 @@ interface Issued {
   proposal: FixProposal;
   params?: Record<string, unknown>;
   provider: FixProvider;
-  addresses: string[];
 }
 
 /** How many past ids are remembered, to tell a stale id from one never issued. */
@@ -84,6 +83,7 @@ export function createRemedies(deps: RemediesDeps, opts: RemediesOptions = {}): 
     const settings = deps.settings();
     const input: PlanInput = { snapshot: s, alerts, settings };
     const next = new Map<string, Issued>();
+    const alertIds = new Set(alerts.map((a) => a.id));
     const t = now();
     for (const provider of providers) {
       let drafts: ProposalDraft[];
@@ -115,17 +115,10 @@ export function createRemedies(deps: RemediesDeps, opts: RemediesOptions = {}): 
           command: d.command,
           reason: d.reason,
           createdAt: prev?.proposal.createdAt ?? t,
+          // Only alerts of this plan's input; the engine turns these into each alert's fixIds (alert-fixes.ts).
+          alertIds: d.addresses.filter((aid, k, all) => alertIds.has(aid) && all.indexOf(aid) === k),
         };
-        next.set(id, { proposal, params: d.params, provider, addresses: d.addresses });
-      }
-    }
-    // Each alert offers exactly the fixes of this plan that address it.
-    const alertById = new Map(alerts.map((a) => [a.id, a]));
-    for (const a of alerts) a.fixIds = [];
-    for (const i of next.values()) {
-      for (const aid of i.addresses) {
-        const a = alertById.get(aid);
-        if (a && !a.fixIds.includes(i.proposal.id)) a.fixIds.push(i.proposal.id);
+        next.set(id, { proposal, params: d.params, provider });
       }
     }
     current = next;
@@ -380,5 +373,5 @@ function summarize(p: FixProposal, results: readonly FixTargetResult[], dryRun: 
 }
 
 function publicCopy(p: FixProposal): FixProposal {
-  return { ...p, targets: p.targets.map((t) => ({ ...t })) };
+  return { ...p, targets: p.targets.map((t) => ({ ...t })), alertIds: [...p.alertIds] };
 }

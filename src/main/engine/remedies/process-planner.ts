@@ -16,8 +16,9 @@
 
 import type { Alert, GroupKind, ProcessTarget, Snapshot } from '../../../shared/model.ts';
 import { formatBytes } from '../../../shared/format.ts';
+import { safeText } from '../../../shared/safe-text.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { alertsAboutGroup, alertsOfKind, culpritGroups, machineMemoryAlerts } from './alert-links.ts';
+import { alertsAboutGroup, alertsOfKind, culpritGroups, machineMemoryAlerts, zombieAlertsOfParent } from './alert-links.ts';
 import { checkTarget, type GuardContext, type GuardSubject, type GuardVerdict } from './guards.ts';
 import { chooseKeep, describeKeep } from './keep-policy.ts';
 import type { ProposalDraft } from './provider.ts';
@@ -336,7 +337,6 @@ class Planner {
       list.push({ pid: z.pid, startTime: e.startTime });
     }
     const out: ProposalDraft[] = [];
-    const zombieAlerts = alertsOfKind(alerts, 'zombies');
     for (const [ppid, zombies] of byParent) {
       const parent = this.live(ppid);
       if (parent === null) continue;
@@ -347,6 +347,7 @@ class Planner {
       const target = this.target(parent);
       const tried = this.input.reapTried?.(parent.pid, parent.startTime) === true;
       const params = { zombies: zombies.map((z) => ({ pid: z.pid, startTime: z.startTime })) };
+      const zombieAlerts = zombieAlertsOfParent(alerts, ppid);
       if (!tried) {
         out.push(
           draft({
@@ -449,16 +450,10 @@ function riskOfKind(kind: GroupKind): ProposalDraft['risk'] {
 }
 
 /**
- * A process or group name as it may appear in a title: control characters
- * (newlines, escapes) and bidirectional-text controls replaced, and cut to a
- * readable length. Process names are chosen by whoever started the process, so
- * they are untrusted text: a right-to-left override (U+202E) in a name would
- * make the rest of a title read backwards, so "Stop exe.gnp" could show what
- * it does not say.
+ * A process or group name as it may appear in a title: untrusted text (see
+ * shared/safe-text.ts: control and bidirectional-text characters replaced),
+ * cut to a readable length.
  */
 export function displayName(name: string, max = 64): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
-  const chars = Array.from(clean);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : clean;
+  return safeText(name, max);
 }

@@ -18,8 +18,8 @@ export interface PlanInput {
 }
 
 /** A proposal without the fields the framework assigns (id, createdAt). */
-export type ProposalDraft = Omit<FixProposal, 'id' | 'createdAt'> & {
-  /** Alert ids this fix addresses; the framework copies the fix id into those alerts' fixIds. */
+export type ProposalDraft = Omit<FixProposal, 'id' | 'createdAt' | 'alertIds'> & {
+  /** Alert ids this fix addresses; the framework publishes them as the proposal's `alertIds`. */
   addresses: string[];
   /** Opaque data the provider needs at run time (e.g. a new memory limit); stored with the proposal, never taken from outside. */
   params?: Record<string, unknown>;
