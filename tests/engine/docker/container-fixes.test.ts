@@ -7,6 +7,10 @@
  * (The audit-log part of "raising a limit is recorded" belongs to the
  * remediation framework and is tested there; here: the FixTargetResult and
  * undoInfo the framework records.)
+ *
+ * On a private dockerd (tests/helpers/private-dockerd.ts): these fixes stop,
+ * restart and resize containers, and the planner proposes them for every
+ * container of the engine; on the system daemon those are the user's.
  */
 
 import assert from 'node:assert/strict';
@@ -16,17 +20,19 @@ import type { Alert, ContainerStats } from '../../../src/shared/model.ts';
 import { createDockerMonitor, type DockerMonitor } from '../../../src/main/engine/collectors/docker/index.ts';
 import { createContainerFixProvider } from '../../../src/main/engine/remedies/container-fixes.ts';
 import type { FixProvider } from '../../../src/main/engine/remedies/provider.ts';
-import { Cleanup, MiB, TEST_IMAGE, acquireEngineLock, docker, idleCommand, requireEngine, uniqueName, waitFor } from './engine-helper.ts';
+import { PRIVATE_IMAGE as TEST_IMAGE, startPrivateDockerd, type PrivateDockerd } from '../../helpers/private-dockerd.ts';
+import { Cleanup, MiB, dockerOn, idleCommand, uniqueName, waitFor } from './engine-helper.ts';
 import { issue, planInput, proposalsFor } from './plan-helper.ts';
 
 const settings: Settings = structuredClone(DEFAULT_SETTINGS);
-// Stats of every running container in one round (~1 s): the engine may hold other people's containers too.
+// Stats of every running container in one round (~1 s).
 settings.docker.statsConcurrency = 16;
-const cleanup = new Cleanup();
+let dockerd: PrivateDockerd | null = null;
+let cleanup: Cleanup;
 const logs: string[] = [];
 let monitor: DockerMonitor;
 let provider: FixProvider;
-let release: () => void = () => {};
+const docker = (...args: string[]): string => dockerOn(dockerd!.host, args);
 
 const inspectField = (name: string, field: string): string => docker('inspect', '-f', `{{${field}}}`, name);
 const idOf = (name: string): string => inspectField(name, '.Id');
@@ -37,16 +43,16 @@ async function seen(name: string, ok: (c: ContainerStats) => boolean, what: stri
 }
 
 before(async () => {
-  release = await acquireEngineLock();
-  await requireEngine();
+  dockerd = await startPrivateDockerd(`fixes-${process.pid}`);
+  settings.docker.host = dockerd.host;
+  cleanup = new Cleanup(dockerd.host);
   monitor = createDockerMonitor({ settings, log: (l) => logs.push(l) });
   provider = createContainerFixProvider({ monitor, log: (l) => logs.push(l) });
 });
 
 after(async () => {
   await monitor?.stop();
-  cleanup.run();
-  release();
+  await dockerd?.stop();
 });
 
 test('raise a limit: proposed with its new value and command, applied, visible in inspect, undo info recorded', async () => {

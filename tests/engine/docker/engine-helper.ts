@@ -1,8 +1,13 @@
 /**
  * Test support for the real Docker engine: provisioning (the same script CI
- * runs), stopping and starting dockerd by PID, a cross-process lock so Docker
- * test files never run against each other (one of them stops the daemon), the
- * docker CLI for setup, and cleanup of everything a test created.
+ * runs), a cross-process lock so the Docker test files on the system daemon do
+ * not run against each other, the docker CLI for setup, and cleanup of
+ * everything a test created.
+ *
+ * On the system daemon a test only creates its own objects and acts on those.
+ * Whatever stops, kills or restarts a daemon, or prunes, runs on a private
+ * dockerd (tests/helpers/private-dockerd.ts): on a workstation the system
+ * daemon runs the user's containers.
  *
  * Nothing here skips: if the engine cannot be reached, `requireEngine` throws
  * with the reason and the tail of the dockerd log, and the test fails.
@@ -20,7 +25,6 @@ const execFileAsync = promisify(execFile);
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const PROVISION_SCRIPT = join(REPO_ROOT, 'scripts/provision-docker.sh');
 export const DOCKER_SOCKET = '/var/run/docker.sock';
-export const DOCKERD_PIDFILE = '/var/run/docker.pid';
 export const DOCKERD_LOG = process.env.HEADROOM_DOCKERD_LOG ?? '/tmp/dockerd.log';
 /** The Debian client matches the Debian daemon; /usr/local/bin/docker may be a client of another version. */
 export const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
@@ -62,24 +66,26 @@ export async function requireEngine(): Promise<DockerClient> {
   return client;
 }
 
-/** The docker CLI, synchronously; throws with its stderr. For test setup only — the product uses dockerode. */
-export function docker(...args: string[]): string {
+const SYSTEM_HOST = `unix://${DOCKER_SOCKET}`;
+
+/** The docker CLI, synchronously, against `host` (default: the system daemon); throws with its stderr. For test setup only — the product uses dockerode. */
+export function dockerOn(host: string, args: string[], input: Buffer | string = '', env: Record<string, string> = {}): string {
   try {
-    return execFileSync(DOCKER_CLI, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOCKER_HOST: `unix://${DOCKER_SOCKET}` } }).trim();
+    return execFileSync(DOCKER_CLI, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOCKER_HOST: host, ...env } }).trim();
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`docker ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
   }
 }
 
+/** The docker CLI on the system daemon. */
+export function docker(...args: string[]): string {
+  return dockerOn(SYSTEM_HOST, args);
+}
+
 /** The docker CLI with stdin (for `docker import -`) and extra environment (DOCKER_BUILDKIT=1). */
 export function dockerWithInput(args: string[], input: Buffer | string, env: Record<string, string> = {}): string {
-  try {
-    return execFileSync(DOCKER_CLI, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOCKER_HOST: `unix://${DOCKER_SOCKET}`, ...env } }).trim();
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`docker ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
-  }
+  return dockerOn(SYSTEM_HOST, args, input, env);
 }
 
 let counter = 0;
@@ -96,6 +102,8 @@ export function idleCommand(): string[] {
 
 /** Removes what a test created, whatever state it is in. Never throws. */
 export class Cleanup {
+  /** `host`: the daemon the objects were created on (default: the system daemon). */
+  constructor(private readonly host = SYSTEM_HOST) {}
   private readonly containers = new Set<string>();
   private readonly volumes = new Set<string>();
   private readonly images = new Set<string>();
@@ -114,7 +122,7 @@ export class Cleanup {
   run(): void {
     const quiet = (...args: string[]) => {
       try {
-        execFileSync(DOCKER_CLI, args, { stdio: 'ignore', env: { ...process.env, DOCKER_HOST: `unix://${DOCKER_SOCKET}` } });
+        execFileSync(DOCKER_CLI, args, { stdio: 'ignore', env: { ...process.env, DOCKER_HOST: this.host } });
       } catch {
         // already gone
       }
@@ -140,20 +148,6 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, done
   }
 }
 
-// ─── dockerd by PID ──────────────────────────────────────────────────────────
-
-/** PID of the running dockerd, from its pidfile, if that process is alive. */
-export function dockerdPid(): number | null {
-  try {
-    const pid = Number(readFileSync(DOCKERD_PIDFILE, 'utf8').trim());
-    if (!(pid > 0)) return null;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
-
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -163,31 +157,14 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Stops dockerd by PID (SIGTERM, SIGKILL after 30 s) and waits until it is gone. */
-export async function stopDockerd(): Promise<void> {
-  const pid = dockerdPid();
-  if (pid === null) throw new Error(`no running dockerd found through ${DOCKERD_PIDFILE}`);
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) {
-    process.kill(pid, 'SIGKILL');
-    while (alive(pid)) await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Starts dockerd again with the provision script's own command, and waits until it answers. */
-export async function startDockerd(): Promise<void> {
-  await provisionEngine();
-}
-
 // ─── Cross-process lock ──────────────────────────────────────────────────────
 
 const LOCK_DIR = '/tmp/headroom-docker-tests.lock';
 
 /**
- * Serialises Docker test files across processes (node --test runs files in
- * parallel, and the daemon-restart test stops the engine under everyone).
+ * Serialises the Docker test files on the system daemon across processes
+ * (node --test runs files in parallel): each measures stats and timings of its
+ * own containers, and they are steadier one file at a time.
  * A lock left by a dead process is taken over. Returns the release function.
  */
 export async function acquireEngineLock(timeoutMs = 300_000): Promise<() => void> {

@@ -5,8 +5,10 @@
  * them removes exactly those objects, and the named volume is left alone until
  * its own explicit proposal is applied.
  *
- * Only this test's own objects are ever acted on: the engine may hold other
- * people's objects, which the proposals may list too.
+ * It runs on a private dockerd (tests/helpers/private-dockerd.ts): the prune
+ * proposals list every dangling image and unused volume of the engine, and on
+ * the system daemon those are the user's. Even there, only this test's own
+ * objects are ever acted on.
  */
 
 import assert from 'node:assert/strict';
@@ -20,15 +22,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings.ts
 import { createDockerMonitor, type DockerMonitor } from '../../../src/main/engine/collectors/docker/index.ts';
 import { createContainerFixProvider } from '../../../src/main/engine/remedies/container-fixes.ts';
 import type { FixProvider, ProposalDraft } from '../../../src/main/engine/remedies/provider.ts';
-import { Cleanup, TEST_IMAGE, acquireEngineLock, docker, dockerWithInput, idleCommand, requireEngine, uniqueName } from './engine-helper.ts';
+import { PRIVATE_IMAGE as TEST_IMAGE, startPrivateDockerd, type PrivateDockerd } from '../../helpers/private-dockerd.ts';
+import { Cleanup, dockerOn, idleCommand, uniqueName } from './engine-helper.ts';
 import { issue, planInput } from './plan-helper.ts';
 
 const settings: Settings = structuredClone(DEFAULT_SETTINGS);
-const cleanup = new Cleanup();
+let dockerd: PrivateDockerd | null = null;
+let cleanup: Cleanup;
 let monitor: DockerMonitor;
 let provider: FixProvider;
-let release: () => void = () => {};
 let work: string;
+const docker = (...args: string[]): string => dockerOn(dockerd!.host, args);
+const dockerWithInput = (args: string[], input: Buffer | string, env: Record<string, string> = {}): string => dockerOn(dockerd!.host, args, input, env);
 
 /** A one-file tar archive (ustar), for `docker import`: an image of exactly known content. */
 function tarOf(fileName: string, content: Buffer): Buffer {
@@ -104,12 +109,11 @@ let namedVolume: string;
 let stopped: string;
 let stoppedId: string;
 let buildRecords: string[];
-/** Every build-cache record the build made (some are empty), removed in after(). */
-let allNewBuildRecords: string[] = [];
 
 before(async () => {
-  release = await acquireEngineLock();
-  await requireEngine();
+  dockerd = await startPrivateDockerd(`prune-${process.pid}`);
+  settings.docker.host = dockerd.host;
+  cleanup = new Cleanup(dockerd.host);
   monitor = createDockerMonitor({ settings, log: () => {} });
   provider = createContainerFixProvider({ monitor });
   work = mkdtempSync(join(tmpdir(), 'hr-prune-'));
@@ -132,22 +136,15 @@ before(async () => {
   dockerWithInput(['build', '-q', '-t', builtTag, ctx], '', { DOCKER_BUILDKIT: '1' });
   docker('image', 'rm', builtTag);
   const df = await client.systemDf();
-  allNewBuildRecords = (df.BuildCache ?? []).filter((b) => !beforeIds.has(b.ID)).map((b) => b.ID);
   buildRecords = (df.BuildCache ?? []).filter((b) => !beforeIds.has(b.ID) && !b.InUse && !b.Shared && b.Size > 0).map((b) => b.ID);
   assert.ok(buildRecords.length > 0, `the build left reclaimable cache: ${JSON.stringify(df.BuildCache)}`);
 });
 
 after(async () => {
-  cleanup.run();
-  try {
-    const client = await monitor?.connect();
-    if (client && allNewBuildRecords.length > 0) await client.pruneBuildCache(allNewBuildRecords);
-  } catch {
-    // best effort: leftovers are empty records
-  }
+  // The private daemon goes with everything on it (build cache included).
   await monitor?.stop();
-  rmSync(work, { recursive: true, force: true });
-  release();
+  await dockerd?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 test('disk waste: each kind measured, named volumes apart from anonymous ones', async () => {
