@@ -49,6 +49,8 @@ export interface Settings {
     unboundedContainerBytes: number;
     restartLoopCount: number;
     restartLoopWindowSeconds: number;
+    /** Docker disk waste (dangling images, build cache, anonymous volumes, stopped containers) that raises an alert. */
+    dockerReclaimableBytes: number;
     zombieSeconds: number;
     orphanAlerts: boolean;
     /** Default per-group instance maximum, and overrides by group name. */
@@ -121,6 +123,7 @@ export const DEFAULT_SETTINGS: Settings = {
     unboundedContainerBytes: 2 * GiB,
     restartLoopCount: 3,
     restartLoopWindowSeconds: 600,
+    dockerReclaimableBytes: 10 * GiB,
     zombieSeconds: 120,
     orphanAlerts: true,
     defaultMaxInstances: 8,
@@ -195,6 +198,7 @@ export const SETTINGS_SCHEMA = obj({
     unboundedContainerBytes: num(0, 1e15),
     restartLoopCount: int(1, 1000),
     restartLoopWindowSeconds: num(10, 86400),
+    dockerReclaimableBytes: num(0, 1e15),
     zombieSeconds: num(0, 86400),
     orphanAlerts: { type: 'boolean' },
     defaultMaxInstances: int(1, 10000),

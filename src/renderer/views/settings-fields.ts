@@ -44,6 +44,7 @@ const LABELS: Record<string, string> = {
   'alerts.unboundedContainerBytes': 'Container with no limit above (bytes)',
   'alerts.restartLoopCount': 'Restart loop: restarts',
   'alerts.restartLoopWindowSeconds': 'Restart loop: within (seconds)',
+  'alerts.dockerReclaimableBytes': 'Docker disk waste worth an alert (bytes)',
   'alerts.zombieSeconds': 'Zombie alert after (seconds)',
   'alerts.orphanAlerts': 'Alert on orphaned agents and MCP servers',
   'alerts.defaultMaxInstances': 'Instances per application before an alert',

@@ -143,6 +143,23 @@ describe('alert rules', () => {
     assert.match(r.transitions[0].title, /^crashy is restarting in a loop: 12 restarts in ~10 min \(27 in total\)/);
   });
 
+  it('docker disk waste above its threshold alerts with the reclaimable bytes; named volumes are not counted', () => {
+    const rules = new AlertRules(settings({ dockerReclaimableBytes: 1 * GB }));
+    const disk = (dangling: number) => ({
+      danglingImages: { count: 3, reclaimableBytes: dangling },
+      anonymousVolumes: { count: 0, reclaimableBytes: 0 },
+      namedUnusedVolumes: { count: 1, reclaimableBytes: 50 * GB, names: ['pgdata'] },
+      buildCache: { count: 12, reclaimableBytes: 400 * MB },
+      stoppedContainers: { count: 0, reclaimableBytes: 0 },
+      measuredAt: 0,
+    });
+    const snap = (dangling: number) => (t: number) => snapshot(t, 40, { docker: { status: 'ok', message: null, disk: disk(dangling) } });
+    assert.deepEqual(run(rules, 0, 40 * S, snap(100 * MB)).transitions, [], '500 MB is below 1 GB, whatever the named volume holds');
+    const r = run(rules, 50 * S, 90 * S, snap(800 * MB));
+    assert.deepEqual(r.transitions.map((x) => [x.id, x.rule, x.culprit]), [['docker.disk', 'docker.disk', 'docker']]);
+    assert.match(r.transitions[0].title, /^Docker: 1\.2 GB of disk reclaimable — 3 dangling images 800 MB, 12 build cache records 400 MB$/);
+  });
+
   it('zombies older than zombieSeconds, per parent', () => {
     const rules = new AlertRules(settings());
     const young = (t: number) => snapshot(t, 50, { zombies: [{ pid: 9, ppid: 8, parentName: 'node', name: 'sh', sinceSeconds: 60 }] });

@@ -221,6 +221,9 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
     }
   }
 
+  const disk = dockerDiskCondition(s, a);
+  if (disk) out.push(disk);
+
   // Zombies older than zombieSeconds, one alert per parent: only the parent can reap them.
   const byParent = new Map<number, typeof s.zombies>();
   for (const z of s.zombies) {
@@ -286,6 +289,35 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
     out.push(leakCondition(t, s));
   }
   return out;
+}
+
+/**
+ * Docker disk waste that a prune gives back: dangling images, build cache,
+ * anonymous volumes and stopped containers. Named volumes are left out of the
+ * sum, as they usually hold data someone meant to keep.
+ */
+function dockerDiskCondition(s: Snapshot, a: Settings['alerts']): Condition | null {
+  const d = s.docker.status === 'ok' ? s.docker.disk : null;
+  if (d === null) return null;
+  const parts: [string, { count: number; reclaimableBytes: number }][] = [
+    ['dangling image', d.danglingImages],
+    ['build cache record', d.buildCache],
+    ['anonymous volume', d.anonymousVolumes],
+    ['stopped container', d.stoppedContainers],
+  ];
+  const total = parts.reduce((sum, [, p]) => sum + p.reclaimableBytes, 0);
+  const threshold = a.dockerReclaimableBytes;
+  if (total <= 0 || total < threshold * 0.9) return null;
+  const listed = parts.filter(([, p]) => p.count > 0).map(([what, p]) => `${p.count} ${what}${p.count === 1 ? '' : 's'} ${formatBytes(p.reclaimableBytes)}`);
+  return {
+    id: 'docker.disk',
+    rule: 'docker.disk',
+    level: total >= threshold ? 'fire' : 'hold',
+    severity: 'warning',
+    title: `Docker: ${formatBytes(total)} of disk reclaimable — ${listed.join(', ')}`,
+    detail: `Removing them frees the space; named volumes (${formatBytes(d.namedUnusedVolumes.reclaimableBytes)} unused) are not counted. Alert at ${formatBytes(threshold)}.`,
+    culprit: 'docker',
+  };
 }
 
 function leakCondition(t: LeakTrend, s: Snapshot): Condition {
