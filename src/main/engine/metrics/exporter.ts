@@ -1,11 +1,13 @@
 /**
  * A standalone `/metrics` server: `headroom metrics` on a headless box, or the
  * desktop app's optional loopback exporter. Refuses to listen beyond loopback
- * without a metrics token.
+ * without a metrics token. Host, Origin and the security headers are the
+ * handler's (handler.ts), the same as on the web mode's /metrics.
  */
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { securityHeaders } from '../server/security.ts';
 import { createMetricsHandler, isLoopbackAddress } from './handler.ts';
 import type { HeadroomMetrics } from './registry.ts';
 
@@ -33,11 +35,11 @@ export function startMetricsExporter(o: ExporterOptions): Promise<MetricsExporte
   if (o.token === null && !isLoopbackAddress(host)) {
     return Promise.reject(new Error(`refusing to serve metrics on ${host} without a metrics token: set one, or bind to 127.0.0.1`));
   }
-  const handle = createMetricsHandler({ metrics: o.metrics, token: o.token, log: o.log });
+  const handle = createMetricsHandler({ metrics: o.metrics, token: o.token, listenHost: host, log: o.log });
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') return handle(req, res);
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(404, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('not found: metrics are at /metrics\n');
   });
   // Scrapes are short; an idle keep-alive connection must not hold close() up.

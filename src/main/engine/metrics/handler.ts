@@ -5,27 +5,45 @@
  * (`Authorization: Bearer <token>` or `?token=<token>`, the two ways a
  * Prometheus scrape config can send it); without one, only requests that
  * arrived on a loopback address are answered.
+ *
+ * DNS rebinding: any web page can make the browser send requests to
+ * 127.0.0.1 under a name of its own (evil.example resolving to 127.0.0.1), and
+ * then read the answers as same-origin. So Host and Origin are checked with
+ * the web mode's own rules (server/security.ts): always on a loopback
+ * listener, token or not, and on any listener without a token. Beyond
+ * loopback with a token, the token is the guard: a rebinding page cannot know
+ * it (browsers never attach a bearer token or a query string on their own),
+ * while Prometheus scrapes by whatever name its config gives the target, so
+ * there Host is not checked.
+ * A foreign Origin is always refused: Prometheus sends none.
+ *
+ * Every answer carries the web mode's security headers (server/security.ts).
  */
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostAllowed, isLoopbackHost, originAllowed, securityHeaders } from '../server/security.ts';
 import type { HeadroomMetrics } from './registry.ts';
 
 export interface MetricsHandlerOptions {
   metrics: HeadroomMetrics;
   /** The metrics token, or null to answer loopback requests only. */
   token: string | null;
+  /**
+   * The address the server listens on (default 127.0.0.1). On loopback the
+   * Host header must name localhost or a loopback IP with the request's port;
+   * beyond it, with the token required, Host is not checked.
+   */
+  listenHost?: string;
   log?: (line: string) => void;
 }
 
 /** Shortest token accepted: a guessable token is no guard. */
 export const MIN_TOKEN_LENGTH = 16;
 
-/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+/** True for 127.0.0.0/8, ::1, their IPv4-mapped forms and "localhost" (the web mode's rule, server/security.ts). */
 export function isLoopbackAddress(addr: string | undefined | null): boolean {
-  if (!addr) return false;
-  const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || a === 'localhost';
+  return Boolean(addr) && isLoopbackHost(addr as string);
 }
 
 /** A clear reason when a token cannot be used, else null. */
@@ -58,8 +76,22 @@ export function tokenOf(req: IncomingMessage): string | null {
 }
 
 function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.writeHead(status, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(`${text}\n`);
+}
+
+/**
+ * Why a request's Host or Origin is refused, or null. See the file comment:
+ * Host is checked unless the listener is beyond loopback and a token is
+ * required; Origin, when a browser sent one, must be the page's own.
+ */
+export function metricsRequestProblem(req: IncomingMessage, listenHost: string, tokenRequired: boolean): string | null {
+  const tokenIsTheGuard = tokenRequired && !isLoopbackHost(listenHost);
+  if (!tokenIsTheGuard && !hostAllowed(req.headers.host, { host: listenHost, port: req.socket.localPort ?? 0 })) {
+    return 'forbidden: unexpected Host header';
+  }
+  if (!originAllowed(req.headers.origin, req.headers.host)) return 'forbidden: cross-origin request';
+  return null;
 }
 
 /** Builds the `(req, res)` handler. It never throws; failures answer 500 and are logged. */
@@ -68,7 +100,13 @@ export function createMetricsHandler(o: MetricsHandlerOptions): (req: IncomingMe
     const problem = metricsTokenProblem(o.token);
     if (problem) throw new Error(problem);
   }
+  const listenHost = o.listenHost ?? '127.0.0.1';
   return (req, res) => {
+    const refused = metricsRequestProblem(req, listenHost, o.token !== null);
+    if (refused) {
+      reply(res, 403, refused);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       reply(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
       return;
@@ -85,7 +123,7 @@ export function createMetricsHandler(o: MetricsHandlerOptions): (req: IncomingMe
     }
     o.metrics.metricsText().then(
       (text) => {
-        res.writeHead(200, { 'Content-Type': o.metrics.contentType, 'Cache-Control': 'no-store' });
+        res.writeHead(200, { ...securityHeaders(), 'Content-Type': o.metrics.contentType });
         res.end(req.method === 'HEAD' ? undefined : text);
       },
       (err: Error) => {

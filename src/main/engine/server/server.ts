@@ -36,7 +36,8 @@ export interface WebServerOptions {
   /**
    * Prometheus's `/metrics` (see metrics/handler.ts), mounted outside the
    * window's token path: a scrape config cannot follow a per-run token, so the
-   * handler applies its own guard (metrics token, or loopback only).
+   * handler applies its own guard (metrics token, or loopback only), Host and
+   * Origin checks included.
    */
   metrics?: ((req: IncomingMessage, res: ServerResponse) => void) | null;
 }
@@ -94,9 +95,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   const server = createServer((req, res) => {
     if (opts.metrics && (req.url ?? '').split('?')[0] === '/metrics') {
-      // Host and Origin still apply: a rebinding page must not read the process list from /metrics either.
-      if (!hostAllowed(req.headers.host, bound)) return refuse(res, 403, 'Forbidden: unexpected Host header\n');
-      if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(res, 403, 'Forbidden: cross-origin request\n');
+      // The handler checks Host and Origin itself (metrics/handler.ts), by the same rule as the standalone exporter.
       return opts.metrics(req, res);
     }
     const g = gate(req);
