@@ -5,17 +5,20 @@
  * token carried in the printed URL. Prometheus's /metrics is served beside it
  * (unless --no-metrics), under its own guard: the metrics token from
  * HEADROOM_METRICS_TOKEN or --metrics-token-file, else loopback scrapes only.
+ * The browser is opened through a launch page (browser-launch.ts), so the
+ * token never appears in another process's argv.
  */
 
-import { spawn } from 'node:child_process';
 import { createApi } from '../main/engine/api/handlers.ts';
-import { createHeadroom } from '../main/engine/create.ts';
+import { hostEngine } from '../main/engine/channel/host.ts';
 import { createHeadroomMetrics, createMetricsHandler, METRICS_TOKEN_ENV } from '../main/engine/metrics/index.ts';
 import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
 import { isLoopbackHost } from '../main/engine/server/security.ts';
 import { startWebServer } from '../main/engine/server/server.ts';
 import { findRendererDir } from '../main/engine/server/static-files.ts';
+import { quoteInput } from '../shared/safe-text.ts';
 import { parseFlags } from './args.ts';
+import { hasDisplay, openTokenUrl } from './browser-launch.ts';
 import { UsageError, type CliIo } from './io.ts';
 import { resolveMetricsToken } from './metrics.ts';
 
@@ -24,27 +27,8 @@ export const DEFAULT_PORT = 7761;
 
 function parsePort(text: string): number {
   const n = Number(text);
-  if (!/^\d{1,5}$/.test(text) || n > 65535) throw new UsageError(`headroom serve: --port: expected 0..65535, got "${text.slice(0, 20)}"`);
+  if (!/^\d{1,5}$/.test(text) || n > 65535) throw new UsageError(`headroom serve: --port: expected 0..65535, got ${quoteInput(text, 20)}`);
   return n;
-}
-
-/** True when a browser window could be shown: always on macOS/Windows, with an X or Wayland display on Linux. */
-export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = process.platform): boolean {
-  if (platform === 'darwin' || platform === 'win32') return true;
-  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
-}
-
-/** Opens `url` in the default browser. The URL is an argument, never shell text; failures are only reported. */
-export function openBrowser(url: string, log: (line: string) => void, platform = process.platform): void {
-  const [cmd, args] =
-    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', (err) => log(`serve: could not open a browser (${cmd}: ${err.message}); open the URL yourself`));
-    child.unref();
-  } catch (err) {
-    log(`serve: could not open a browser: ${(err as Error).message}`);
-  }
 }
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
@@ -65,7 +49,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !values['allow-remote']) {
     throw new UsageError(
-      `headroom serve: --host ${host.slice(0, 60)} is reachable from other machines, and this page can stop processes; ` +
+      `headroom serve: --host ${quoteInput(host, 60)} is reachable from other machines, and this page can stop processes; ` +
         'pass --allow-remote as well if that is what you want',
     );
   }
@@ -74,12 +58,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const rendererDir = findRendererDir();
   if (!rendererDir) throw new Error('the window is not built (no dist/renderer/main.js): run `npm run build` first');
 
-  const h = createHeadroom({ docker: values['no-docker'] ? false : undefined });
+  // The engine of this data directory: holds its lock (a second engine refuses) and serves the local channel.
+  const h = await hostEngine('serve', { docker: values['no-docker'] ? false : undefined });
   attachNotifications(h, createNodeNotifier());
   const api = createApi({ ...h, log: h.log });
   const metrics = values['no-metrics']
     ? null
-    : createMetricsHandler({ metrics: createHeadroomMetrics(h.engine, { topGroups: () => h.settings.get().groups.topN }), token: metricsToken, log: h.log });
+    : createMetricsHandler({ metrics: createHeadroomMetrics(h.engine, { topGroups: () => h.settings.get().groups.topN }), token: metricsToken, listenHost: host, log: h.log });
   const common = { api, pushes: h.engine, rendererDir, host, allowRemote: values['allow-remote'], log: h.log, metrics };
   let server;
   try {
@@ -111,12 +96,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         : `Prometheus metrics at ${metricsUrl} (loopback scrapes only; set ${METRICS_TOKEN_ENV} to allow others)`,
     );
   }
-  if (!values['no-open'] && hasDisplay()) openBrowser(server.url, h.log);
+  // The browser is given a 0600 launch page, never the token URL itself: argv is readable by every user.
+  const removeLaunchFile = !values['no-open'] && hasDisplay() ? openTokenUrl(h.dataDir, server.url, h.log) : () => {};
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  removeLaunchFile();
   await server.close();
   await h.close();
   return 0;
