@@ -15,6 +15,7 @@ import { FixError } from '../main/engine/remedies/types.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { FixProposal, FixResult } from '../shared/model.ts';
 import { parseFlags } from './args.ts';
+import { attachToEngine, withEngine } from './attach.ts';
 import { targetLabel, withFreshPlan } from './fixes.ts';
 import { UsageError, type CliIo } from './io.ts';
 
@@ -37,39 +38,62 @@ export async function fixCommand(args: string[], io: CliIo, confirm: Confirm | n
     throw new UsageError('headroom fix: stdin is not a terminal, so it cannot ask for confirmation; add --yes to run the fix');
   }
 
-  return withFreshPlan({ noDocker: values['no-docker'] === true, io }, async (h, fixes) => {
-    const proposal = fixes.find((p) => p.id === id);
-    let preview: FixResult;
-    try {
-      preview = await h.remedies.preview(id, { audit: dryRun });
-    } catch (err) {
-      if (err instanceof FixError) throw new UsageError(`headroom fix: ${err.message} (run \`headroom fixes\` for the current ones)`);
-      throw err;
+  const opts = { id, dryRun, json: values.json === true, yes: values.yes === true, confirm, io };
+  const engine = await attachToEngine({ needs: ['fixes:list', 'fix:preview', 'fix:run'] });
+  if (engine) {
+    return withEngine(engine, async (c) => {
+      const current = () => c.invoke('fixes:list', undefined);
+      // The engine's preview is not audited: a dry run attached to it is recorded by neither side.
+      return previewAndRun({ fixes: await current(), preview: (fixId) => c.invoke('fix:preview', { id: fixId }), run: (fixId) => c.invoke('fix:run', { id: fixId }), current }, opts);
+    });
+  }
+  return withFreshPlan({ noDocker: values['no-docker'] === true, io }, (h, fixes) =>
+    previewAndRun({ fixes, preview: (fixId) => h.remedies.preview(fixId, { audit: dryRun }), run: (fixId) => h.remedies.run(fixId), current: async () => h.remedies.list() }, opts),
+  );
+}
+
+/** The fix operations, from the running engine or from a fresh plan of this process. */
+interface FixOps {
+  fixes: FixProposal[];
+  preview(id: string): Promise<FixResult>;
+  run(id: string): Promise<FixResult>;
+  current(): Promise<FixProposal[]>;
+}
+
+async function previewAndRun(ops: FixOps, o: { id: string; dryRun: boolean; json: boolean; yes: boolean; confirm: Confirm | null; io: CliIo }): Promise<number> {
+  const { id, io } = o;
+  const proposal = ops.fixes.find((p) => p.id === id);
+  const preview = await asUsage(() => ops.preview(id));
+  if (!o.json && proposal) io.out(renderPreview(proposal, preview));
+  if (o.dryRun) {
+    if (o.json) io.out(JSON.stringify(preview));
+    else io.out('Dry run: nothing was changed.');
+    return 0;
+  }
+  if (!o.yes) {
+    const yes = await (o.confirm as Confirm)('Run this fix? [y/N] ');
+    if (!yes) {
+      io.out('Nothing was changed.');
+      return 1;
     }
-    if (!values.json && proposal) io.out(renderPreview(proposal, preview));
-    if (dryRun) {
-      if (values.json) io.out(JSON.stringify(preview));
-      else io.out('Dry run: nothing was changed.');
-      return 0;
+  }
+  const result = await asUsage(() => ops.run(id));
+  if (o.json) io.out(JSON.stringify(result));
+  else io.out(renderResult(result, await ops.current()));
+  return result.ok ? 0 : 1;
+}
+
+/** A refused, unknown or stale id (a FixError here, an ApiError from the engine) is a one-line usage error. */
+async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const code = (err as { code?: unknown })?.code;
+    if (err instanceof FixError || code === 'not-found' || code === 'stale' || code === 'refused' || code === 'bad-request') {
+      throw new UsageError(`headroom fix: ${(err as { message: string }).message} (run \`headroom fixes\` for the current ones)`);
     }
-    if (values.yes !== true) {
-      const yes = await (confirm as Confirm)('Run this fix? [y/N] ');
-      if (!yes) {
-        io.out('Nothing was changed.');
-        return 1;
-      }
-    }
-    let result: FixResult;
-    try {
-      result = await h.remedies.run(id);
-    } catch (err) {
-      if (err instanceof FixError) throw new UsageError(`headroom fix: ${err.message} (run \`headroom fixes\` for the current ones)`);
-      throw err;
-    }
-    if (values.json) io.out(JSON.stringify(result));
-    else io.out(renderResult(result, h.remedies.list()));
-    return result.ok ? 0 : 1;
-  });
+    throw err;
+  }
 }
 
 function renderPreview(p: FixProposal, preview: FixResult): string {

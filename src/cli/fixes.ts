@@ -11,6 +11,7 @@ import { createHeadroom, type Headroom } from '../main/engine/create.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { FixProposal, FixTarget } from '../shared/model.ts';
 import { parseFlags } from './args.ts';
+import { attachToEngine, withEngine } from './attach.ts';
 import type { CliIo } from './io.ts';
 
 /** Builds a Headroom, samples twice ~0.5 s apart, plans, runs `fn`, and always closes it. */
@@ -37,20 +38,25 @@ export async function withFreshPlan<T>(
 
 export async function fixesCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('fixes', args, { json: { type: 'boolean' }, 'no-docker': { type: 'boolean' } }, false);
-  return withFreshPlan({ noDocker: values['no-docker'] === true, io }, async (_h, fixes) => {
-    if (values.json) {
-      io.out(JSON.stringify(fixes));
-      return 0;
-    }
-    if (fixes.length === 0) {
-      io.out('No fixes on offer: nothing to stop or reap right now.');
-      return 0;
-    }
-    io.out(`${fixes.length} fix${fixes.length === 1 ? '' : 'es'} on offer:`);
-    for (const p of fixes) io.out(['', ...renderProposal(p)].join('\n'));
-    io.out('\nPreview one with `headroom fix <id> --dry-run`; run it with `headroom fix <id>`.');
+  const engine = await attachToEngine({ needs: ['fixes:list'] });
+  if (engine) return withEngine(engine, async (c) => printFixes(await c.invoke('fixes:list', undefined), values.json === true, io));
+  return withFreshPlan({ noDocker: values['no-docker'] === true, io }, async (_h, fixes) => printFixes(fixes, values.json === true, io));
+}
+
+/** Prints the fixes on offer, the running engine's or a fresh plan's. */
+function printFixes(fixes: FixProposal[], json: boolean, io: CliIo): number {
+  if (json) {
+    io.out(JSON.stringify(fixes));
     return 0;
-  });
+  }
+  if (fixes.length === 0) {
+    io.out('No fixes on offer: nothing to stop or reap right now.');
+    return 0;
+  }
+  io.out(`${fixes.length} fix${fixes.length === 1 ? '' : 'es'} on offer:`);
+  for (const p of fixes) io.out(['', ...renderProposal(p)].join('\n'));
+  io.out('\nPreview one with `headroom fix <id> --dry-run`; run it with `headroom fix <id>`.');
+  return 0;
 }
 
 /** A proposal as terminal lines: id and title, what it frees and risks, its targets, the equivalent command. */

@@ -3,7 +3,9 @@
 import { createHeadroom } from '../main/engine/create.ts';
 import { isKnownSeriesName, SYSTEM_SERIES } from '../main/engine/snapshot-series.ts';
 import { formatBytes } from '../shared/format.ts';
+import type { HistoryQuery, HistorySeries } from '../shared/contract.ts';
 import { parseDuration, parseFlags } from './args.ts';
+import { attachToEngine, withEngine } from './attach.ts';
 import { UsageError, type CliIo } from './io.ts';
 
 export async function historyCommand(args: string[], io: CliIo): Promise<number> {
@@ -25,31 +27,47 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
   const points = Number(values.points);
   if (!Number.isInteger(points) || points < 2 || points > 100000) throw new UsageError('--points: expected a whole number from 2 to 100000');
 
+  const engine = await attachToEngine({ needs: ['history:query', 'history:export'] });
+  if (engine) {
+    return withEngine(engine, (c) =>
+      printHistory({ query: (q) => c.invoke('history:query', q), exportCsv: (name, since) => c.invoke('history:export', { series: name, sinceMs: since }) }, series, sinceMs, points, values, io),
+    );
+  }
   const h = createHeadroom({ docker: false, log: io.err });
   try {
     const store = h.history;
     if (!store) throw new Error('history is not available');
-    if (values.csv) {
-      io.out(store.exportCsv(series, sinceMs));
-      return 0;
-    }
-    const result = store.query({ series, sinceMs, maxPoints: values.json ? 2000 : points });
-    if (values.json) {
-      io.out(JSON.stringify(result));
-      return 0;
-    }
-    if (result.t.length === 0) {
-      io.out(`${series}: no samples since ${new Date(sinceMs).toLocaleString()}`);
-      return 0;
-    }
-    const isBytes = /\.(mem|rss|used|available|cached)$/.test(series) || series === 'self.rss';
-    io.out(`${series} since ${new Date(sinceMs).toLocaleString()} (${result.t.length} points, ${result.tier} tier)`);
-    for (let i = 0; i < result.t.length; i++) {
-      const v = result.v[i];
-      io.out(`${new Date(result.t[i]).toLocaleTimeString()}  ${isBytes ? formatBytes(v) : String(Math.round(v * 100) / 100)}`);
-    }
-    return 0;
+    return await printHistory({ query: async (q) => store.query(q), exportCsv: async (name, since) => store.exportCsv(name, since) }, series, sinceMs, points, values, io);
   } finally {
     await h.close();
   }
+}
+
+/** Where the samples come from: the running engine, or the history file itself. */
+interface HistorySource {
+  query(q: HistoryQuery): Promise<HistorySeries>;
+  exportCsv(series: string, sinceMs: number): Promise<string>;
+}
+
+async function printHistory(source: HistorySource, series: string, sinceMs: number, points: number, values: { json?: boolean; csv?: boolean }, io: CliIo): Promise<number> {
+  if (values.csv) {
+    io.out(await source.exportCsv(series, sinceMs));
+    return 0;
+  }
+  const result = await source.query({ series, sinceMs, maxPoints: values.json ? 2000 : points });
+  if (values.json) {
+    io.out(JSON.stringify(result));
+    return 0;
+  }
+  if (result.t.length === 0) {
+    io.out(`${series}: no samples since ${new Date(sinceMs).toLocaleString()}`);
+    return 0;
+  }
+  const isBytes = /\.(mem|rss|used|available|cached)$/.test(series) || series === 'self.rss';
+  io.out(`${series} since ${new Date(sinceMs).toLocaleString()} (${result.t.length} points, ${result.tier} tier)`);
+  for (let i = 0; i < result.t.length; i++) {
+    const v = result.v[i];
+    io.out(`${new Date(result.t[i]).toLocaleTimeString()}  ${isBytes ? formatBytes(v) : String(Math.round(v * 100) / 100)}`);
+  }
+  return 0;
 }

@@ -4,6 +4,7 @@ import { createHeadroom } from '../main/engine/create.ts';
 import type { AuditEntry } from '../main/engine/remedies/types.ts';
 import { formatBytes } from '../shared/format.ts';
 import { parseFlags } from './args.ts';
+import { attachToEngine, withEngine } from './attach.ts';
 import { targetLabel } from './fixes.ts';
 import { UsageError, type CliIo } from './io.ts';
 
@@ -11,22 +12,28 @@ export async function logCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('log', args, { json: { type: 'boolean' }, limit: { type: 'string', default: '20' }, 'no-docker': { type: 'boolean' } }, false);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100000) throw new UsageError('headroom log: --limit expects a whole number from 1 to 100000');
+  const engine = await attachToEngine({ needs: ['audit:list'] });
+  if (engine) return withEngine(engine, async (c) => printLog(await c.invoke('audit:list', { limit }), values.json === true, io));
   const h = createHeadroom({ docker: false, log: io.err });
   try {
-    const entries = h.remedies.auditLog(limit);
-    if (values.json) {
-      io.out(JSON.stringify(entries));
-      return 0;
-    }
-    if (entries.length === 0) {
-      io.out('No fixes have been run yet.');
-      return 0;
-    }
-    io.out(entries.map((e) => renderEntry(e)).join('\n\n'));
-    return 0;
+    return printLog(h.remedies.auditLog(limit), values.json === true, io);
   } finally {
     await h.close();
   }
+}
+
+/** Prints audit entries, from the engine or from the file. */
+function printLog(entries: AuditEntry[], json: boolean, io: CliIo): number {
+  if (json) {
+    io.out(JSON.stringify(entries));
+    return 0;
+  }
+  if (entries.length === 0) {
+    io.out('No fixes have been run yet.');
+    return 0;
+  }
+  io.out(entries.map((e) => renderEntry(e)).join('\n\n'));
+  return 0;
 }
 
 /** One audit entry as terminal lines. */

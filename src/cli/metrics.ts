@@ -9,6 +9,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { hostEngine } from '../main/engine/channel/host.ts';
 import { createHeadroom } from '../main/engine/create.ts';
 import { createHeadroomMetrics, isLoopbackAddress, METRICS_TOKEN_ENV, metricsTokenProblem, startMetricsExporter } from '../main/engine/metrics/index.ts';
 import { parseFlags } from './args.ts';
@@ -64,7 +65,9 @@ export async function metricsCommand(args: string[], io: CliIo): Promise<number>
     throw new UsageError(`headroom metrics: refusing to serve metrics on ${host.slice(0, 60)} without a metrics token (set ${METRICS_TOKEN_ENV} or --token-file)`);
   }
 
-  const h = createHeadroom({ docker: values['no-docker'] ? false : undefined, history: values['no-history'] ? false : undefined, log: io.err });
+  const opts = { docker: values['no-docker'] ? false : undefined, history: values['no-history'] ? false : undefined, log: io.err };
+  // With history it is the engine of this data directory (one writer of history); without, a read-only exporter beside one.
+  const h = values['no-history'] ? createHeadroom(opts) : await hostEngine('metrics', opts);
   const metrics = createHeadroomMetrics(h.engine, { topGroups: () => h.settings.get().groups.topN });
   let exporter;
   try {

@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { exportReport, liveStateFrom, localTimeZone, type LiveState, type ReportFormat } from '../main/engine/report/index.ts';
 import { createHeadroom, type Headroom } from '../main/engine/create.ts';
 import { parseDuration, parseFlags } from './args.ts';
+import { attachToEngine, withEngine } from './attach.ts';
 import { withFreshPlan } from './fixes.ts';
 import { UsageError, type CliIo } from './io.ts';
 
@@ -48,7 +49,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   };
 
   let result: { text: string; fileName: string };
-  if (values['no-live']) {
+  const engine = await attachToEngine({ needs: ['report:export'] });
+  if (engine) {
+    const req = { sinceMs: Date.now() - sinceMs, format, timeZone, live: values['no-live'] !== true };
+    result = await withEngine(engine, (c) => c.invoke('report:export', req));
+  } else if (values['no-live']) {
     const h = createHeadroom({ docker: false, log: io.err });
     try {
       result = make(h, null);

@@ -6,7 +6,7 @@
  * a process boundary.
  */
 
-import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from './model.ts';
+import type { Alert, FixProposal, FixResult, FixTarget, LeakTrend, Snapshot } from './model.ts';
 import type { Settings, SettingsPatch } from './settings.ts';
 
 /** A downsampled series: parallel arrays keep the payload small and chart-ready. */
@@ -41,7 +41,29 @@ export interface InvokeChannels {
   'settings:get': { req: void; res: Settings };
   'settings:set': { req: SettingsPatch; res: Settings };
   /** An analysis report of the history since `sinceMs` ("Export report…"), and a file name to save it under. */
-  'report:export': { req: { sinceMs: number; format: 'md' | 'html' }; res: { text: string; fileName: string } };
+  'report:export': { req: { sinceMs: number; format: 'md' | 'html'; timeZone?: string; live?: boolean }; res: { text: string; fileName: string } };
+  /** One series since `sinceMs` in the replay trace format (`headroom history --csv` attached to an engine). */
+  'history:export': { req: { series: string; sinceMs: number }; res: string };
+  /** The audit log of fixes run, most recent first (`headroom log` attached to an engine). */
+  'audit:list': { req: { limit: number }; res: AuditLogEntry[] };
+}
+
+/** One row of the fix audit log, as it crosses a process boundary (remedies' AuditEntry has this shape). */
+export interface AuditLogEntry {
+  id: number;
+  t: number;
+  fixId: string;
+  kind: string;
+  title: string;
+  dryRun: boolean;
+  ok: boolean;
+  summary: string;
+  targets: { target: FixTarget; outcome: string; detail: string }[];
+  memBefore: number;
+  memAfter: number;
+  targetsRssBefore?: number;
+  targetsRssAfter?: number;
+  undo: Record<string, unknown> | null;
 }
 
 /** Push channels: main → renderer. */
@@ -69,6 +91,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'settings:get',
   'settings:set',
   'report:export',
+  'history:export',
+  'audit:list',
 ];
 
 export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push'];

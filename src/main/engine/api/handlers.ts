@@ -9,7 +9,7 @@
  * exception escape would take the monitor down with it.
  */
 
-import type { ApiError, HistoryQuery, HistorySeries, InvokeChannel, Req, Res } from '../../../shared/contract.ts';
+import type { ApiError, AuditLogEntry, HistoryQuery, HistorySeries, InvokeChannel, Req, Res } from '../../../shared/contract.ts';
 import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { FIX_ID_PATTERN } from '../remedies/proposal-id.ts';
@@ -47,11 +47,15 @@ export interface ApiDeps {
     seriesNames(): string[];
     /** Engine start/stop events, for the gaps a report lists (the HistoryStore has them). */
     events?(sinceMs: number, untilMs?: number): HistoryEvent[];
+    /** The replay trace format (HistoryStore has it). */
+    exportCsv?(series: string, sinceMs: number): string;
   } | null;
   remedies: {
     list(): FixProposal[];
     preview(id: string): Promise<FixResult>;
     run(id: string): Promise<FixResult>;
+    /** The audit log, most recent first (absent: the channel is refused). */
+    auditLog?(limit?: number): AuditLogEntry[];
   };
   /** Where unexpected handler failures are logged (their message also goes back as an 'internal' error). */
   log?: (line: string) => void;
@@ -100,12 +104,35 @@ function parseSettingsPatch(arg: unknown): Req<'settings:set'> {
 }
 
 function parseReportExport(arg: unknown): Req<'report:export'> {
-  const rec = expectObject(arg, ['sinceMs', 'format'], ['sinceMs', 'format']);
+  const rec = expectObject(arg, ['sinceMs', 'format', 'timeZone', 'live'], ['sinceMs', 'format']);
   const format = expectString(rec.format, 'format', 4, /^(md|html)$/) as 'md' | 'html';
   const sinceMs = expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS);
   // The report runs from sinceMs to now; a period starting now or later is the caller's mistake, not an internal error.
   if (!(sinceMs < Date.now())) throw new BadRequest('sinceMs must be in the past (a report covers sinceMs until now)');
-  return { sinceMs, format };
+  const out: Req<'report:export'> = { sinceMs, format };
+  if (rec.timeZone !== undefined) {
+    out.timeZone = expectString(rec.timeZone, 'timeZone', 64, /^[A-Za-z0-9_+\-/]+$/);
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: out.timeZone });
+    } catch {
+      throw new BadRequest(`unknown time zone "${out.timeZone}"`);
+    }
+  }
+  if (rec.live !== undefined) {
+    if (typeof rec.live !== 'boolean') throw new BadRequest('live must be true or false');
+    out.live = rec.live;
+  }
+  return out;
+}
+
+function parseHistoryExport(arg: unknown): Req<'history:export'> {
+  const rec = expectObject(arg, ['series', 'sinceMs'], ['series', 'sinceMs']);
+  return { series: expectString(rec.series, 'series', 300, SERIES_PATTERN), sinceMs: expectNumber(rec.sinceMs, 'sinceMs', 0, MAX_EPOCH_MS) };
+}
+
+function parseAuditList(arg: unknown): Req<'audit:list'> {
+  const rec = expectObject(arg, ['limit'], ['limit']);
+  return { limit: expectInteger(rec.limit, 'limit', 1, 100000) };
 }
 
 const none = (arg: unknown): void => expectNothing(arg);
@@ -138,7 +165,28 @@ function buildTable(deps: ApiDeps): Table {
       parse: parseReportExport,
       handle: (req) => {
         const h = history();
-        return exportReportFor({ ...deps, history: { query: (q) => h.query(q), seriesNames: () => h.seriesNames(), events: (a, b) => h.events?.(a, b) ?? [] } }, req);
+        // live: false is a report from history alone (`headroom report --no-live`): no latest sample to add.
+        const engine = req.live === false ? { latest: () => null, alerts: () => [] } : deps.engine;
+        const timeZone = req.timeZone;
+        return exportReportFor(
+          { ...deps, engine, timeZone, history: { query: (q) => h.query(q), seriesNames: () => h.seriesNames(), events: (a, b) => h.events?.(a, b) ?? [] } },
+          { sinceMs: req.sinceMs, format: req.format },
+        );
+      },
+    },
+    'history:export': {
+      parse: parseHistoryExport,
+      handle: ({ series, sinceMs }) => {
+        const h = history();
+        if (!h.exportCsv) throw new ApiFailure('refused', 'this history cannot export traces');
+        return h.exportCsv(series, sinceMs);
+      },
+    },
+    'audit:list': {
+      parse: parseAuditList,
+      handle: ({ limit }) => {
+        if (!deps.remedies.auditLog) throw new ApiFailure('refused', 'the audit log is not available in this mode');
+        return deps.remedies.auditLog(limit);
       },
     },
   };
