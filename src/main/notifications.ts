@@ -1,20 +1,27 @@
 /**
  * Notifications in the desktop app: Electron's `Notification` behind the same
  * Notifier interface the headless modes use, attached to the engine through the
- * same policy (engine/notify). Clicking one opens the window on its alert; on
- * macOS the top fix is offered as an action button.
+ * same policy (engine/notify). Clicking one opens the window on its alert, where
+ * the alert's fixes are listed under it.
+ *
+ * On macOS the top fix is also an action button. Pressing it is reported to
+ * `events.action`, which runs the fix at once by proposal id through the same
+ * re-check as the tray and announces the result in a second notification
+ * (engine/notify/attach.ts): the label says exactly what will happen, so the
+ * press is the confirmation. Electron's notifications on Linux and Windows
+ * have no buttons; there the click on the notification is the way in.
  */
 
 import { Notification, nativeImage, type NativeImage } from 'electron';
 import type { Headroom } from './engine/create.ts';
 import { attachNotifications } from './engine/notify/attach.ts';
-import type { HeadroomNotification, Notifier } from './engine/notify/notifier.ts';
+import type { HeadroomNotification, NotificationEvents, Notifier } from './engine/notify/notifier.ts';
 
 export interface NotificationDeps {
   /** Opens the window, on an alert when one is given. */
   openAlert(alertId: string | null): void;
-  /** Runs a fix by proposal id, asking first when it is destructive (the tray owns that flow). */
-  runFix(fixId: string): void;
+  /** Only macOS shows action buttons; a parameter so both behaviours can be exercised anywhere. */
+  platform: NodeJS.Platform;
   /** PNG shown with each notification on Linux and Windows. */
   iconPath?: string;
 }
@@ -31,26 +38,27 @@ export function createElectronNotifier(deps: NotificationDeps): Notifier {
   }
   return {
     name: 'electron',
-    async notify(n: HeadroomNotification): Promise<void> {
+    async notify(n: HeadroomNotification, events?: NotificationEvents): Promise<void> {
       if (!Notification.isSupported()) throw new Error('this desktop does not support notifications');
-      const actions = process.platform === 'darwin' && n.action ? [{ type: 'button' as const, text: n.action.label }] : [];
+      // A button only where Electron draws one, and only when someone will run what it offers.
+      const action = deps.platform === 'darwin' && events ? n.action : null;
       const note = new Notification({
         title: n.title,
         body: n.body,
         silent: n.silent,
         urgency: n.urgency,
         timeoutType: n.urgency === 'critical' ? 'never' : 'default',
-        actions,
+        actions: action ? [{ type: 'button', text: action.label }] : [],
         ...(icon ? { icon } : {}),
       });
       live.add(note);
       note.on('click', () => deps.openAlert(n.alertId));
-      if (n.action) {
-        const fixId = n.action.fixId;
-        note.on('action', () => deps.runFix(fixId));
-      }
+      if (action && events) note.on('action', () => events.action(action.fixId));
       note.on('close', () => live.delete(note));
-      note.on('failed', () => live.delete(note));
+      note.on('failed', (_event, error) => {
+        live.delete(note);
+        events?.failed?.(new Error(error));
+      });
       note.show();
     },
   };

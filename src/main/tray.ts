@@ -31,6 +31,8 @@ export interface TrayDeps {
   /** Where fix results are announced ("Stopped 12 processes, 4.1 GB freed"). */
   notifier: Notifier;
   openWindow(alertId: string | null): void;
+  /** The icon, menu and click behaviour differ per platform; a parameter so each can be exercised anywhere. */
+  platform: NodeJS.Platform;
 }
 
 export interface TrayHandle {
@@ -43,15 +45,15 @@ export interface TrayHandle {
 
 /** Creates the tray icon and keeps it in step with the engine. Call after app ready. */
 export function setupTray(deps: TrayDeps): TrayHandle {
-  const { headroom } = deps;
+  const { headroom, platform } = deps;
   const gate = new TrayRedrawGate();
   let autostart = deps.lifecycle.getAutostart();
   let running = false;
 
-  const first = computeTrayView(state(), process.platform);
-  const tray = new Tray(iconImage(first));
+  const first = computeTrayView(state(), platform);
+  const tray = new Tray(iconImage(first, platform));
   tray.setToolTip(first.tooltip);
-  if (process.platform === 'win32') tray.on('click', () => tray.popUpContextMenu());
+  if (platform === 'win32') tray.on('click', () => tray.popUpContextMenu());
   apply(first, true);
 
   function state(): TrayState {
@@ -71,14 +73,14 @@ export function setupTray(deps: TrayDeps): TrayHandle {
 
   function apply(view: TrayView, force = false): void {
     const changed = gate.update(view, Date.now());
-    if (changed.icon && !force) tray.setImage(iconImage(view));
+    if (changed.icon && !force) tray.setImage(iconImage(view, platform));
     if (changed.tooltip && !force) tray.setToolTip(view.tooltip);
     if (changed.menu || force) tray.setContextMenu(Menu.buildFromTemplate(view.menu.map(toTemplate)));
   }
 
   function refresh(): void {
     try {
-      apply(computeTrayView(state(), process.platform));
+      apply(computeTrayView(state(), platform));
     } catch (err) {
       headroom.log(`tray: update failed: ${(err as Error).message}`);
     }
@@ -196,11 +198,11 @@ export function setupTray(deps: TrayDeps): TrayHandle {
 }
 
 /** The icon for a view, with a bitmap per display scale; a template image on macOS when calm. */
-function iconImage(view: TrayView): NativeImage {
+function iconImage(view: TrayView, platform: NodeJS.Platform): NativeImage {
   const image = nativeImage.createEmpty();
-  for (const rep of iconRepresentations(process.platform)) {
+  for (const rep of iconRepresentations(platform)) {
     image.addRepresentation({ scaleFactor: rep.scaleFactor, buffer: renderTrayIcon({ ...view.icon, size: rep.size }) });
   }
-  if (process.platform === 'darwin') image.setTemplateImage(view.icon.template);
+  if (platform === 'darwin') image.setTemplateImage(view.icon.template);
   return image;
 }

@@ -7,18 +7,22 @@
  * permissions. Links to http(s) open in the user's browser instead.
  */
 
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** dist/renderer/index.html, next to this bundle's directory (dist/electron/main.cjs). */
+// Paths start at the app's folder (the repository in development, app.asar when packaged; both hold
+// dist/), not at __dirname: the same code then also runs unbundled as an ES module, where there is
+// no __dirname (the glue's tests run it under plain Node against an electron double).
+
+/** dist/renderer/index.html in the app's folder. */
 export function rendererIndexPath(): string {
-  return join(__dirname, '..', 'renderer', 'index.html');
+  return join(app.getAppPath(), 'dist', 'renderer', 'index.html');
 }
 
-/** dist/electron/preload.cjs (sandboxed preloads must be CommonJS). */
+/** dist/electron/preload.cjs in the app's folder (sandboxed preloads must be CommonJS). */
 export function preloadPath(): string {
-  return join(__dirname, 'preload.cjs');
+  return join(app.getAppPath(), 'dist', 'electron', 'preload.cjs');
 }
 
 /** True when `url` is our own renderer page (any hash or query), the only page allowed to call the API. */
@@ -111,6 +115,14 @@ export function showMainWindow(route?: string): BrowserWindow {
   mainWindow.show();
   mainWindow.focus();
   return mainWindow;
+}
+
+/**
+ * Opens the window on an alert (`#/alerts/<id>`: the page scrolls to it, its fixes listed under it),
+ * or where it was when `alertId` is null. What the tray's alert items and a notification's click do.
+ */
+export function showAlert(alertId: string | null): BrowserWindow {
+  return showMainWindow(alertId ? `alerts/${encodeURIComponent(alertId)}` : undefined);
 }
 
 /** The current Headroom window, if one is open. */

@@ -1,0 +1,52 @@
+/**
+ * The desktop app once Electron is ready: each concern's setupX() in order,
+ * and their teardown on quit. index.ts calls this; the glue's tests call it
+ * too, under plain Node against an electron double (tests/main/), with their
+ * own Headroom and platform.
+ *
+ *   engine         createHeadroom(): settings, history, detector, Docker, fixes
+ *   settings       pause/resume, changes pushed into the engine
+ *   ipc            the typed API for the window
+ *   notifications  alert transitions → native notifications (a button's fix runs in engine/notify)
+ *   tray           icon, tooltip and glance menu
+ *   metrics        the optional loopback /metrics exporter (HEADROOM_METRICS_PORT)
+ *   windows        the Headroom window (opened unless started at login)
+ */
+
+import { createHeadroom, type Headroom } from './engine/create.ts';
+import { startDesktopExporter } from './engine/metrics/desktop-exporter.ts';
+import { setupIpc } from './ipc.ts';
+import { iconPath, type Lifecycle } from './lifecycle.ts';
+import { setupNotifications } from './notifications.ts';
+import { setupSettings } from './settings.ts';
+import { setupTray } from './tray.ts';
+import { showAlert } from './windows.ts';
+
+export interface AppOptions {
+  /** Default: createHeadroom({ history: true }) on the default data folder. */
+  headroom?: Headroom;
+  /** Default: process.platform. */
+  platform?: NodeJS.Platform;
+}
+
+/** Starts everything after app ready; `lifecycle.onShutdown` takes it down again. Returns the Headroom it runs. */
+export function startApp(lifecycle: Lifecycle, opts: AppOptions = {}): Headroom {
+  const headroom = opts.headroom ?? createHeadroom({ history: true });
+  const platform = opts.platform ?? process.platform;
+  const settings = setupSettings(headroom);
+  const ipc = setupIpc(headroom);
+  const notifications = setupNotifications(headroom, { openAlert: showAlert, platform, iconPath: iconPath() });
+  const tray = setupTray({ headroom, settings, lifecycle, notifier: notifications.notifier, openWindow: showAlert, platform });
+  const exporter = startDesktopExporter(headroom);
+  lifecycle.onShutdown(async () => {
+    await (await exporter)?.close();
+    tray.dispose();
+    notifications.dispose();
+    ipc.dispose();
+    settings.dispose();
+    await headroom.close();
+  });
+  headroom.engine.start();
+  if (!lifecycle.startHidden()) showAlert(null);
+  return headroom;
+}
