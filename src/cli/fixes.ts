@@ -10,6 +10,7 @@
 import { createHeadroom, type Headroom } from '../main/engine/create.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { FixProposal, FixTarget } from '../shared/model.ts';
+import { safeText } from '../shared/safe-text.ts';
 import { parseFlags } from './args.ts';
 import { attachToEngine, withEngine } from './attach.ts';
 import type { CliIo } from './io.ts';
@@ -73,15 +74,15 @@ export function renderProposal(p: FixProposal, opts: { maxTargets?: number } = {
   return lines;
 }
 
-/** "claude (PID 123, 1.1 MB)", "metamcp (container 4f2a…)". */
+/** "claude (PID 123, 1.1 MB)", "metamcp (container 4f2a…)". Names are untrusted text, shown through safeText. */
 export function targetLabel(t: FixTarget): string {
   switch (t.kind) {
     case 'process':
-      return `${t.name} (PID ${t.pid}, ${formatBytes(t.rssBytes)})`;
+      return `${safeText(t.name, 64)} (PID ${t.pid}, ${formatBytes(t.rssBytes)})`;
     case 'container':
-      return `${t.name} (container ${t.id.slice(0, 12)})`;
+      return `${safeText(t.name, 64)} (container ${t.id.slice(0, 12)})`;
     case 'docker-object':
-      return `${t.objectType} ${t.name} (${formatBytes(t.bytes)})`;
+      return `${t.objectType} ${safeText(t.name, 64)} (${formatBytes(t.bytes)})`;
   }
 }
 

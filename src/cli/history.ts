@@ -3,6 +3,7 @@
 import { createHeadroom } from '../main/engine/create.ts';
 import { isKnownSeriesName, SYSTEM_SERIES } from '../main/engine/snapshot-series.ts';
 import { formatBytes } from '../shared/format.ts';
+import { quoteInput } from '../shared/safe-text.ts';
 import type { HistoryQuery, HistorySeries } from '../shared/contract.ts';
 import { parseDuration, parseFlags } from './args.ts';
 import { attachToEngine, withEngine } from './attach.ts';
@@ -20,7 +21,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
   }
   const series = positionals[0];
   if (!isKnownSeriesName(series)) {
-    throw new UsageError(`headroom history: unknown series "${series.slice(0, 100)}" (try ${SYSTEM_SERIES.slice(0, 4).join(', ')}, process.group.NAME.rss, container.NAME.mem)`);
+    throw new UsageError(`headroom history: unknown series ${quoteInput(series, 100)} (try ${SYSTEM_SERIES.slice(0, 4).join(', ')}, process.group.NAME.rss, container.NAME.mem)`);
   }
   if (values.json && values.csv) throw new UsageError('headroom history: --json and --csv cannot be combined');
   const sinceMs = Date.now() - parseDuration(values.since as string, '--since');

@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { exportReport, liveStateFrom, localTimeZone, type LiveState, type ReportFormat } from '../main/engine/report/index.ts';
 import { createHeadroom, type Headroom } from '../main/engine/create.ts';
+import { quoteInput } from '../shared/safe-text.ts';
 import { parseDuration, parseFlags } from './args.ts';
 import { attachToEngine, withEngine } from './attach.ts';
 import { withFreshPlan } from './fixes.ts';
@@ -39,7 +40,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new UsageError(`headroom report: --tz: unknown time zone "${timeZone.slice(0, 60)}"`);
+    throw new UsageError(`headroom report: --tz: unknown time zone ${quoteInput(timeZone)}`);
   }
 
   const make = (h: Headroom, live: LiveState | null) => {

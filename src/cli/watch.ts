@@ -11,7 +11,7 @@ import { EngineLockedError } from '../main/engine/channel/lock.ts';
 import { describeEngine } from '../main/engine/channel/protocol.ts';
 import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
 import { parseFlags } from './args.ts';
-import type { CliIo } from './io.ts';
+import { CLEAR_SCREEN, type CliIo } from './io.ts';
 import { renderSnapshot } from './render-snapshot.ts';
 import { formatAlertLines } from './render-alerts.ts';
 import type { Alert, Snapshot } from '../shared/model.ts';
@@ -20,7 +20,7 @@ import { attachToEngine } from './attach.ts';
 export async function watchCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('watch', args, { 'no-docker': { type: 'boolean' }, 'no-clear': { type: 'boolean' } }, false);
   const logLines: string[] = [];
-  const clear = values['no-clear'] || !process.stdout.isTTY ? '' : '\x1b[2J\x1b[H';
+  const clear = values['no-clear'] || !process.stdout.isTTY ? '' : CLEAR_SCREEN;
   const draw = (s: Snapshot, alerts: readonly Alert[], footer: string) =>
     io.out(`${clear}${renderSnapshot(s)}\n${formatAlertLines(alerts)}\n${logLines.slice(-3).join('\n')}\n${footer}`);
   const attach = () => attachToEngine({ needs: ['snapshot:get', 'alerts:list'], subscribe: ['snapshot:push', 'alerts:push'] });

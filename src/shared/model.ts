@@ -61,8 +61,13 @@ export interface Zombie {
   ppid: number;
   parentName: string;
   name: string;
-  /** Seconds this PID has been seen as a zombie by this engine (a lower bound after a restart). */
+  /**
+   * Seconds it has been a zombie: from the moment this engine saw it exit, or,
+   * for a zombie already there when first seen, from its kernel start time.
+   */
   sinceSeconds: number;
+  /** Epoch ms the process started (its kernel start time in /proc), when known. */
+  startedAt?: number;
 }
 
 /** An agent or MCP process whose launching session is gone (re-parented to PID 1 or a subreaper). */
@@ -77,6 +82,8 @@ export interface Orphan {
   treePids: number[];
   /** The parent it has now (1 or a subreaper). */
   ppid: number;
+  /** Epoch ms the orphan started (its kernel start time in /proc), when known. */
+  startedAt?: number;
 }
 
 /** Headroom's own cost, always visible. */
@@ -217,8 +224,14 @@ export interface LeakTrend {
   strength: number;
   level: number;
   limit: number | null;
-  /** Seconds until the fitted line reaches the limit; null if it never does. */
+  /**
+   * Seconds until the series reaches its limit, projected from its newest
+   * sample at its recent slope; null if it never does, or while growth has
+   * stopped (detect/recent-growth.ts).
+   */
   etaSeconds: number | null;
+  /** The trend still counts as a leak, but the series has not grown lately: surfaces say so instead of counting down. */
+  growthStopped?: boolean;
   /** When the current segment (since the last restart or gap) began, in epoch ms like Alert.since. */
   segmentStart: number;
 }

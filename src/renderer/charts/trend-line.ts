@@ -36,7 +36,7 @@ export function isBytesSeries(series: string): boolean {
 
 /** "claude +1.2 GB/h, limit in ~2 h 40 min" */
 export function trendLabel(t: LeakTrend): string {
-  const eta = t.etaSeconds !== null ? `, limit in ${formatDuration(t.etaSeconds)}` : '';
+  const eta = t.growthStopped ? ', growth stopped' : t.etaSeconds !== null ? `, limit in ${formatDuration(t.etaSeconds)}` : '';
   return `${seriesLabel(t.series)} ${formatRate(t.slopePerHour)}${eta}`;
 }
 

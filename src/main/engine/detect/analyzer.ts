@@ -9,6 +9,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import type { SnapshotAnalyzer } from '../engine.ts';
 import { LeakDetector } from './leak-detector.ts';
 import { AlertRules } from './rules.ts';
+import { RecentGrowth, withRecentGrowth } from './recent-growth.ts';
 import { leakSeriesFromSnapshot, pidSetReplaced } from './series.ts';
 
 export interface AnalyzerOutput {
@@ -29,6 +30,7 @@ const FORGET_AFTER_MS = 10 * 60 * 1000;
 
 export function createAnalyzer(settings: Settings): Analyzer {
   const detector = new LeakDetector(settings.detector);
+  const recent = new RecentGrowth();
   const rules = new AlertRules(settings);
   const segmentKeys = new Map<string, string>();
   const groupPids = new Map<string, number[]>();
@@ -57,6 +59,7 @@ export function createAnalyzer(settings: Settings): Analyzer {
           segmentKeys.set(w.series, w.segmentKey);
         }
         detector.push(w.series, tSec, w.value, w.limit);
+        recent.push(w.series, tSec, w.value);
         lastFed.set(w.series, s.t);
       }
       prevProcessesAt = s.sampledAt.processes;
@@ -64,6 +67,7 @@ export function createAnalyzer(settings: Settings): Analyzer {
       for (const [series, at] of lastFed) {
         if (s.t - at > FORGET_AFTER_MS) {
           detector.forget(series, tSec);
+          recent.forget(series);
           lastFed.delete(series);
           segmentKeys.delete(series);
         }
@@ -73,7 +77,8 @@ export function createAnalyzer(settings: Settings): Analyzer {
         for (const name of groupPids.keys()) if (!live.has(name)) groupPids.delete(name);
       }
       // The detector counts in seconds; everything past the analyzer (model, window, tray, metrics) in epoch ms.
-      const trends = detector.trends().map((tr) => ({ ...tr, segmentStart: tr.segmentStart * 1000 }));
+      // Surfaces show the ETA from the current level and recent slope, and no countdown once growth stopped.
+      const trends = detector.trends().map((tr) => withRecentGrowth({ ...tr, segmentStart: tr.segmentStart * 1000 }, recent));
       const { alerts, transitions } = rules.evaluate(s, trends);
       latest = { trends, alerts, transitions };
       return latest;

@@ -282,9 +282,13 @@ export function conditionsFor(s: Snapshot, trends: readonly LeakTrend[], setting
 
   // Leak trends whose time to exhaustion is inside the horizon. A series with no known limit (open
   // files, threads) has no time to exhaustion: it alerts when it doubles within the horizon.
+  // Once growth stopped there is no ETA; the horizon then comes from the trend's own slope, so a pause in
+  // growth changes what the alert says ("growth stopped"), not whether it holds: the detector decides that.
   for (const t of trends) {
     if (!t.leaking || !(t.slopePerHour > 0)) continue;
-    const horizon = t.etaSeconds ?? (t.level / t.slopePerHour) * 3600;
+    const slope = t.slopePerHour / 3600;
+    const projected = t.growthStopped && t.limit !== null ? Math.max(0, t.limit - t.level) / slope : null;
+    const horizon = t.etaSeconds ?? projected ?? t.level / slope;
     if (horizon > a.leakHorizonSeconds) continue;
     out.push(leakCondition(t, s));
   }
@@ -326,6 +330,7 @@ function leakCondition(t: LeakTrend, s: Snapshot): Condition {
   // With no limit, the horizon is the doubling time.
   const doubling = (t.level / t.slopePerHour) * 3600;
   const eta = t.etaSeconds;
+  const stopped = t.growthStopped === true;
   const severity: Severity = eta !== null && eta <= 3600 ? 'critical' : 'warning';
   const group = /^process\.group\.(.+)\.(rss|fds|threads)$/.exec(t.series);
   const container = /^container\.(.+)\.mem$/.exec(t.series);
@@ -336,18 +341,20 @@ function leakCondition(t: LeakTrend, s: Snapshot): Condition {
     const g = s.groups.find((x) => x.name === culprit);
     const head = g ? formatGroup(g.name, g.count, g.rssBytes) : culprit;
     const level = unit === 'bytes' ? '' : `${formatLevel(t.level, unit)}, `;
-    const when = eta !== null ? formatEta(eta, unit) : `doubling in ${formatDuration(doubling)}`;
-    title = `${head}, ${level}${rate}, ${when}`;
+    const when = stopped ? 'growth stopped' : eta !== null ? formatEta(eta, unit) : `doubling in ${formatDuration(doubling)}`;
+    title = `${head}, ${level}${stopped ? `was ${rate}` : rate}, ${when}`;
   } else if (container) {
     culprit = container[1];
     const c = s.containers.find((x) => x.name === culprit);
     const bound = c && c.memLimitBytes !== null ? 'reaches its limit' : 'fills the host (no limit)';
-    title = `${culprit} — ${formatBytes(t.level)}, ${rate}, ${eta !== null ? `${bound} in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`}`;
+    const when = stopped ? 'growth stopped' : eta !== null ? `${bound} in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`;
+    title = `${culprit} — ${formatBytes(t.level)}, ${stopped ? `was ${rate}` : rate}, ${when}`;
   } else {
     const what = t.series === 'system.swap.used' ? 'Swap' : 'Memory';
     const top = s.groups[0];
     culprit = top?.name ?? null;
-    title = `${what} ${formatBytes(t.level)} used, ${rate}, ${eta !== null ? `full in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`}${top ? ` — top: ${formatGroup(top.name, top.count, top.rssBytes)}` : ''}`;
+    const when = stopped ? 'growth stopped' : eta !== null ? `full in ${formatDuration(eta)}` : `doubling in ${formatDuration(doubling)}`;
+    title = `${what} ${formatBytes(t.level)} used, ${stopped ? `was ${rate}` : rate}, ${when}${top ? ` — top: ${formatGroup(top.name, top.count, top.rssBytes)}` : ''}`;
   }
   const limit = t.limit === null ? 'unknown' : formatLevel(t.limit, unit);
   return {

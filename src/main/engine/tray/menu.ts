@@ -106,7 +106,8 @@ function alertLabel(a: Alert, state: TrayState): string {
   const trend = trendForAlert(a, state.trends);
   if (trend && !a.title.includes('/h')) {
     label += `, ${formatRate(trend.slopePerHour)}`;
-    if (trend.etaSeconds !== null) label += `, full in ${formatDuration(trend.etaSeconds)}`;
+    if (trend.growthStopped) label += ', growth stopped';
+    else if (trend.etaSeconds !== null) label += `, full in ${formatDuration(trend.etaSeconds)}`;
   }
   return label;
 }
