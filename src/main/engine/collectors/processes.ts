@@ -25,7 +25,7 @@ const FIELDS: readonly FieldMeta[] = [
   { name: 'groups[].rssBytes', unit: 'bytes', description: 'Sum of resident set sizes of the application\'s processes' },
   { name: 'groups[].cpuPercent', unit: 'percent', description: 'CPU of the application\'s processes (100 = one core)' },
   { name: 'groups[].threads', unit: 'count', description: 'Threads across the application\'s processes' },
-  { name: 'zombies[].sinceSeconds', unit: 'seconds', description: 'How long this engine has seen the zombie' },
+  { name: 'zombies[].sinceSeconds', unit: 'seconds', description: 'How long it has been a zombie: since this engine saw it exit, else since its kernel start time' },
   { name: 'orphans[].rssBytes', unit: 'bytes', description: 'RSS of the orphan and its whole process tree' },
 ];
 
@@ -37,6 +37,8 @@ export interface ProcessCollector extends SyncCollector<ProcessReading> {
 /** `source` defaults to the Linux /proc reader; other platforms pass the systeminformation fallback. */
 export function createProcessCollector(userRules: readonly GroupRule[], source: ProcessSource = new ProcessTable()): ProcessCollector {
   const table = source;
+  // Only the /proc reader dates processes by their kernel start time; the fallback only knows when it first saw them.
+  const kernelAges = source instanceof ProcessTable;
   const grouper = new Grouper(userRules, DEFAULT_GROUP_RULES);
   return {
     id: 'processes',
@@ -47,6 +49,11 @@ export function createProcessCollector(userRules: readonly GroupRule[], source: 
     collect(ctx: CollectorContext): ProcessReading {
       const scan = table.scan(ctx.now, ctx.monotonic);
       const g = groupProcesses(table.entries, grouper, ctx.now);
+      // Ages come from the kernel's start times, not from when this engine first saw a process (few: no cost to speak of).
+      if (kernelAges) {
+        for (const z of g.zombies) z.startedAt = table.entries.get(z.pid)?.firstSeen;
+        for (const o of g.orphans) o.startedAt = table.entries.get(o.pid)?.firstSeen;
+      }
       return { processCount: scan.processCount, threadCount: scan.threadCount, ...g };
     },
     setRules(rules) {

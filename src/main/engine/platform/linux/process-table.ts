@@ -18,8 +18,9 @@
  * microseconds per process (see `npm run bench`).
  */
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { ProcFileReader } from './proc-file.ts';
+import { parseBootTime } from './system-files.ts';
 import { newStatFields, parseStat, parseStatmResidentPages, parseStatusUid, PF_KTHREAD } from './stat-parser.ts';
 
 /** One process as Headroom tracks it. Mutated in place by scans; copy what you keep. */
@@ -47,9 +48,18 @@ export interface ProcEntry {
   cpuPercent: number;
   /** Open fds from the slower fd pass; null until counted or when unreadable. */
   fds: number | null;
-  /** Epoch ms when this engine first saw the process as a zombie; 0 if it is not one. */
+  /**
+   * Epoch ms since when the process is a zombie; 0 if it is not one. When this
+   * table saw it change, that moment; when it was a zombie already at the
+   * first sight, its start time (the kernel keeps no exit time), so a fresh
+   * engine or CLI does not call a 28-minute-old zombie "seen 6 s".
+   */
   zombieSince: number;
-  /** Epoch ms when this engine first saw the process. */
+  /**
+   * Epoch ms when the process started, from its kernel start time
+   * (/proc/PID/stat field 22 after btime), not from when Headroom first saw it;
+   * the scan time where the boot time is unknown. Shifted with wall-clock jumps (engine.ts).
+   */
   firstSeen: number;
   /** Scan generation that last saw it; stale entries are dropped after a scan. */
   gen: number;
@@ -79,6 +89,8 @@ export interface ProcessTableOptions {
   procRoot?: string;
   pageSize?: number;
   clockTicks?: number;
+  /** Boot time, epoch ms (default: btime from <procRoot>/stat). */
+  bootTimeMs?: number;
 }
 
 const ZOMBIE = 'Z'.charCodeAt(0);
@@ -96,6 +108,8 @@ export class ProcessTable implements ProcessSource {
   private readonly procRoot: string;
   private readonly pageSize: number;
   private readonly clockTicks: number;
+  /** Boot time (epoch ms) that kernel start times count from; NaN when unreadable. */
+  private readonly bootTimeMs: number;
   private gen = 0;
   private lastScanAt = 0;
 
@@ -103,6 +117,12 @@ export class ProcessTable implements ProcessSource {
     this.procRoot = opts.procRoot ?? '/proc';
     this.pageSize = opts.pageSize ?? 4096;
     this.clockTicks = opts.clockTicks ?? 100;
+    this.bootTimeMs = opts.bootTimeMs ?? readBootTimeMs(this.procRoot);
+  }
+
+  /** Epoch ms of a kernel start time (clock ticks after boot); `fallback` where the boot time is unknown. */
+  startedAtMs(startTicks: number, fallback: number): number {
+    return Number.isFinite(this.bootTimeMs) ? this.bootTimeMs + (startTicks * 1000) / this.clockTicks : fallback;
   }
 
   /** Processes that vanished between the listing and the end of their reads, over every scan so far. */
@@ -178,7 +198,7 @@ export class ProcessTable implements ProcessSource {
       e.threads = st.numThreads;
       const isZombie = st.state === ZOMBIE;
       e.state = STATE_CHARS[st.state] ?? String.fromCharCode(st.state);
-      if (isZombie && e.zombieSince === 0) e.zombieSince = now;
+      if (isZombie && e.zombieSince === 0) e.zombieSince = fresh !== null ? Math.min(now, e.firstSeen) : now;
       else if (!isZombie) e.zombieSince = 0;
       e.rssBytes = residentPages * this.pageSize;
       e.gen = gen;
@@ -260,7 +280,7 @@ export class ProcessTable implements ProcessSource {
       cpuPercent: 0,
       fds: null,
       zombieSince: 0,
-      firstSeen: now,
+      firstSeen: this.startedAtMs(st.startTime, now),
       gen: 0,
       rule: undefined,
     };
@@ -279,5 +299,14 @@ export function countFdsOf(fdDir: string): number | null {
     return readdirSync(fdDir).length;
   } catch {
     return null;
+  }
+}
+
+/** btime from /proc/stat in epoch ms, or NaN (no /proc, or a test root without it). */
+function readBootTimeMs(procRoot: string): number {
+  try {
+    return parseBootTime(readFileSync(`${procRoot}/stat`, 'utf8')) * 1000;
+  } catch {
+    return NaN;
   }
 }
