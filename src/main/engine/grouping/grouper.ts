@@ -10,11 +10,14 @@
 import type { GroupKind, Orphan, ProcessGroup, Zombie } from '../../../shared/model.ts';
 import type { GroupRule } from '../../../shared/settings.ts';
 import type { ProcEntry } from '../platform/linux/process-table.ts';
+import { MAX_USER_SUBJECT, userPatternProblem } from './safe-pattern.ts';
 
 interface CompiledRule {
   rule: GroupRule;
   exe: Set<string> | null;
   re: RegExp | null;
+  /** A user rule: its pattern sees at most MAX_USER_SUBJECT characters (safe-pattern.ts). */
+  user: boolean;
 }
 
 /** A process's own rule verdict. `weak` verdicts (plain runtimes) yield to an absorbing ancestor. */
@@ -37,13 +40,25 @@ export class Grouper {
     this.setRules(userRules, defaults);
   }
 
-  /** Replaces the rules. A user rule with an invalid regular expression is skipped, never fatal. */
+  /**
+   * Replaces the rules. A user rule with an invalid regular expression, or one
+   * that could backtrack catastrophically (safe-pattern.ts), is skipped with
+   * a problem line, never fatal. Settings refuse such rules already; this
+   * keeps the engine safe from any other caller.
+   */
   setRules(userRules: readonly GroupRule[], defaults: readonly GroupRule[]): string[] {
     const problems: string[] = [];
     this.compiled = [];
+    const users = new Set(userRules);
     for (const rule of [...userRules, ...defaults]) {
+      const user = users.has(rule);
       let re: RegExp | null = null;
       if (rule.cmdline) {
+        const problem = user ? userPatternProblem(rule.name, rule.cmdline) : null;
+        if (problem) {
+          problems.push(problem);
+          continue;
+        }
         try {
           re = new RegExp(rule.cmdline);
         } catch (err) {
@@ -56,7 +71,7 @@ export class Grouper {
         problems.push(`group rule "${rule.name}": needs exe or cmdline`);
         continue;
       }
-      this.compiled.push({ rule, exe, re });
+      this.compiled.push({ rule, exe, re, user });
     }
     return problems;
   }
@@ -84,7 +99,7 @@ export class Grouper {
       let hit = false;
       if (c.exe && (c.exe.has(name) || c.exe.has(comm))) hit = true;
       if (!hit && c.re) {
-        m = c.re.exec(cmd);
+        m = c.re.exec(c.user && cmd.length > MAX_USER_SUBJECT ? cmd.slice(0, MAX_USER_SUBJECT) : cmd);
         hit = m !== null;
       }
       if (!hit) continue;

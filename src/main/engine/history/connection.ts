@@ -18,9 +18,10 @@
  *   not opened at all (see `assertWritable`).
  */
 
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
+import { PRIVATE_FILE_MODE, restrictFile } from '../paths.ts';
 import { SCHEMA_SQL, inspectSchema } from './schema.ts';
 import { MINUTE_MS, QUARTER_MS } from './tiers.ts';
 
@@ -157,6 +158,12 @@ export class Connection {
    */
   static open(path: string, quickCheck: boolean): Connection {
     assertWritable(path);
+    if (path !== ':memory:') {
+      // Created 0600 before SQLite opens it (SQLite gives the -wal and -shm files the database's mode),
+      // and an older 0644 file is tightened: the history names the user's processes and holds the fix audit log.
+      closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) restrictFile(file);
+    }
     let db: Database.Database;
     try {
       db = new Database(path);

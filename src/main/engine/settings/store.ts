@@ -16,10 +16,11 @@
  * object; conf's `store` getter would read and re-validate the file each time.
  */
 
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Conf, { type Options as ConfOptions, type Schema } from 'conf';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, SETTINGS_VERSION, type Settings } from '../../../shared/settings.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictFile } from '../paths.ts';
 import { migrateSettings, SETTINGS_MIGRATIONS, type SettingsMigration } from './migrations.ts';
 import { applyPatch, assertSettings, withDefaults } from './validate.ts';
 
@@ -75,7 +76,9 @@ export class SettingsStore {
     let notice = loaded.notice;
     let conf: Conf<StoredSettings> | null = null;
     try {
-      mkdirSync(dir, { recursive: true });
+      // The settings store is the first to write into the data directory: it makes it 0700 (and an older, looser one too).
+      ensurePrivateDir(dir);
+      restrictFile(this.path);
       // conf validates the file as it opens it and throws on any gap, so a
       // migrated, filled-in or reset file is written before conf sees it.
       if (loaded.rewrite) writeAtomically(this.path, JSON.stringify(loaded.settings, null, '\t'));
@@ -91,6 +94,8 @@ export class SettingsStore {
         accessPropertiesByDotNotation: false,
         clearInvalidConfig: false,
         watch: false,
+        // conf's default is 0666 minus the umask; settings name the user's processes and containers.
+        configFileMode: PRIVATE_FILE_MODE,
       });
     } catch (err) {
       conf = null;
@@ -165,6 +170,7 @@ export function readSettingsFile(
   let kept = `backed it up to ${basename(backup)}`;
   try {
     renameSync(path, backup);
+    restrictFile(backup);
   } catch (err) {
     kept = `could not back it up (${(err as Error).message.slice(0, 100)})`;
   }
@@ -186,6 +192,7 @@ function freeBackupName(path: string): string {
 
 function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
+  chmodSync(tmp, PRIVATE_FILE_MODE);
   renameSync(tmp, path);
 }

@@ -6,6 +6,7 @@
 
 import { Ajv } from 'ajv';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, type Settings } from '../../../shared/settings.ts';
+import { userPatternProblem } from '../grouping/safe-pattern.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const check = ajv.compile<Settings>(SETTINGS_SCHEMA);
@@ -29,6 +30,12 @@ export function assertSettings(s: unknown): asserts s is Settings {
   if (s.alerts.memCritPercent < s.alerts.memWarnPercent) {
     throw new SettingsError('invalid setting alerts.memCritPercent: must be at least alerts.memWarnPercent');
   }
+  // A grouping pattern runs on every new process inside the engine's tick: one that does not compile, or
+  // that could backtrack catastrophically on a hostile process name, is refused here (on save and on load).
+  s.groups.rules.forEach((rule, i) => {
+    const problem = rule.cmdline ? userPatternProblem(rule.name, rule.cmdline) : null;
+    if (problem) throw new SettingsError(`invalid setting groups.rules.${i}.cmdline: ${problem}`);
+  });
 }
 
 /**
