@@ -3,13 +3,15 @@
  * engine (`headroom serve`) on this machine's real processes.
  *
  * The swarm is 16 real processes named `claude`. This machine may run real
- * `claude` agents too (the sessions building Headroom, for one), so a grouping
- * rule in the test's settings puts exactly our processes — `claude 600.4242` —
+ * `claude` agents too (the sessions building Headroom, for one), and another
+ * run of this suite may run at the same time, so a grouping rule in the test's
+ * settings puts exactly our processes — `claude 600.<run-unique digits>` —
  * into a group of their own, `claude-e2e`, and the test checks every PID in
  * the confirmation dialog is one of ours before it confirms.
  */
 
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import WebSocket from 'ws';
@@ -27,13 +29,15 @@ const SWARM = 16;
 const MAX = 8;
 const KEEP = 4;
 const GROUP = 'claude-e2e';
+// A run-unique sleep argument (no trailing zero, so it prints as written) that the grouping rule matches.
+const SECONDS = Number(`600.${randomInt(100, 999)}1`);
 
 const SETTINGS = {
   intervals: { systemMs: 1000, processesMs: 1000 },
   // Alerts fire at once (no 30 s sustain), so the swarm's alert is there before its fix runs.
   alerts: { maxInstances: { [GROUP]: MAX }, sustainSeconds: 0 },
   remedies: { keepInstances: KEEP, graceSeconds: 2 },
-  groups: { rules: [{ name: GROUP, kind: 'agent', cmdline: '^claude 600\\.4242$' }] },
+  groups: { rules: [{ name: GROUP, kind: 'agent', cmdline: `^claude ${String(SECONDS).replace('.', '\\.')}$` }] },
 };
 
 function httpStatus(port: number, path: string, host?: string): Promise<number> {
@@ -138,7 +142,7 @@ test('ranges switch, and the charts zoom and return to live', async () => {
 });
 
 test(`${SWARM} claude processes appear as one group`, async () => {
-  swarmPids = await swarm.spawnNamed('claude', SWARM, 600.4242);
+  swarmPids = await swarm.spawnNamed('claude', SWARM, SECONDS);
   const apps = new ApplicationsPage(page);
   await frame.open('applications');
   await expect.poll(() => apps.instances(GROUP), { timeout: 30_000 }).toBe(SWARM);

@@ -38,8 +38,11 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`headroom serve printed no URL:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The metrics line follows the window URL in the same write burst; give it a moment.
-  await new Promise((r) => setTimeout(r, 200));
+  // The metrics line follows the window URL (unless --no-metrics): wait for it rather than for a moment.
+  while (!args.includes('--no-metrics') && !/Prometheus metrics at/.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`headroom serve printed no metrics line:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     child,
     out: () => out,

@@ -48,7 +48,7 @@ export class ProcessSwarm {
       this.children.push(c);
       if (c.pid) pids.push(c.pid);
     }
-    await waitUntil(() => pids.every((p) => readCmdline(p).startsWith(name)), 5000, `${count} processes named ${name}`);
+    await waitUntil(() => pids.every((p) => readCmdline(p).startsWith(name)), 30_000, `${count} processes named ${name}`);
     for (const p of pids) this.track(p);
     return pids;
   }
@@ -66,7 +66,7 @@ export class ProcessSwarm {
         zombiePid = childrenOf(parentPid).find((p) => stateOf(p) === 'Z') ?? 0;
         return zombiePid > 0 && readCmdline(parentPid).startsWith(parentName);
       },
-      5000,
+      30_000,
       'a zombie child',
     );
     this.track(parentPid);
@@ -87,14 +87,14 @@ export class ProcessSwarm {
         rootPid = childrenOf(parentPid).find((p) => readCmdline(p).startsWith('npm exec')) ?? 0;
         return rootPid > 0 && childrenOf(rootPid).length === 2;
       },
-      5000,
+      30_000,
       'the npm exec tree',
     );
     const treePids = childrenOf(rootPid);
     this.track(rootPid);
     for (const p of treePids) this.track(p);
     parent.kill('SIGKILL');
-    await waitUntil(() => ppidOf(rootPid) !== parentPid, 5000, 'the tree to be re-parented');
+    await waitUntil(() => ppidOf(rootPid) !== parentPid, 30_000, 'the tree to be re-parented');
     return { rootPid, treePids };
   }
 
@@ -103,7 +103,7 @@ export class ProcessSwarm {
     const c = spawn('bash', ['-c', `trap "" TERM; exec -a "$0" sleep ${seconds}`, name], { stdio: 'ignore' });
     this.children.push(c);
     const pid = c.pid as number;
-    await waitUntil(() => readCmdline(pid).startsWith(name), 5000, `${name} ignoring SIGTERM`);
+    await waitUntil(() => readCmdline(pid).startsWith(name), 30_000, `${name} ignoring SIGTERM`);
     this.track(pid);
     return pid;
   }
@@ -116,7 +116,7 @@ export class ProcessSwarm {
       this.children.push(c);
       if (c.pid) pids.push(c.pid);
     }
-    await waitUntil(() => pids.every((p) => readCmdline(p).startsWith(name)), 5000, `${count} busy processes named ${name}`);
+    await waitUntil(() => pids.every((p) => readCmdline(p).startsWith(name)), 30_000, `${count} busy processes named ${name}`);
     for (const p of pids) this.track(p);
     return pids;
   }
@@ -136,7 +136,7 @@ export class ProcessSwarm {
         pid = shells.flatMap((sh) => childrenOf(sh)).find((p) => readCmdline(p).startsWith(name)) ?? 0;
         return pid > 0;
       },
-      5000,
+      30_000,
       `${name} on a terminal`,
     );
     this.track(pid);
@@ -195,6 +195,10 @@ export function psRssBytes(pids: number[]): number {
   return r.stdout.split('\n').reduce((sum, l) => sum + (Number(l.trim()) || 0), 0) * 1024;
 }
 
+/**
+ * Polls `cond` until it holds. `timeoutMs` bounds a wait for something that will never happen, not a slow
+ * machine: the helpers above give new processes 30 s, as a loaded machine can take seconds to exec 16 of them.
+ */
 export async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const start = Date.now();
   while (!cond()) {

@@ -8,6 +8,7 @@ import { createApi, type Api, type DispatchResult } from '../../../src/main/engi
 import { createHeadroom, type Headroom } from '../../../src/main/engine/create.ts';
 import { INVOKE_CHANNELS } from '../../../src/shared/contract.ts';
 import { tempHome } from '../../helpers/cli.ts';
+import { waitUntil } from '../../helpers/procs.ts';
 
 function refusal(r: DispatchResult): string {
   assert.equal(r.ok, false, 'expected a refusal');
@@ -24,7 +25,8 @@ describe('report:export', () => {
     h = createHeadroom({ dataDir: home, docker: false, log: () => {} });
     api = createApi({ ...h, log: h.log });
     h.engine.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    // The report's live part is the latest process scan: wait for one (a loaded machine scans late).
+    await waitUntil(() => (h.engine.latest()?.groups.length ?? 0) > 0, 60_000, 'a first process scan');
   });
   after(() => h.close());
 

@@ -17,7 +17,7 @@ import { formatDuration, formatRate } from '../../../src/shared/format.ts';
 import type { LeakTrend } from '../../../src/shared/model.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { tempHome } from '../../helpers/cli.ts';
-import { ProcessSwarm } from '../../helpers/procs.ts';
+import { ProcessSwarm, waitUntil } from '../../helpers/procs.ts';
 import { TRACES_DIR } from '../../helpers/shared.ts';
 
 const TRACES = TRACES_DIR;
@@ -131,11 +131,21 @@ describe('headroom report', () => {
 
     // Real samples from the engine, with a real zombie and a real orphaned MCP tree to find.
     zombie = await swarm.spawnZombieParent('hr-report-parent');
+    const zombieSince = Date.now();
     orphan = await swarm.spawnOrphanTree('@hr-report/orphan-mcp');
     writeFileSync(join(home, 'settings.json'), JSON.stringify({ intervals: { systemMs: 250, processesMs: 500 } }));
     const h = createHeadroom({ dataDir: home, docker: false, log: () => {} });
     h.engine.start();
-    await new Promise((r) => setTimeout(r, 2500));
+    // Until a process scan shows both, with the zombie past SETTINGS' 1 s (waited for, not slept: a loaded
+    // machine scans late).
+    await waitUntil(
+      () => {
+        const s = h.engine.latest();
+        return !!s && s.sampledAt.processes - zombieSince > 1500 && s.zombies.some((z) => z.pid === zombie.zombiePid) && s.orphans.some((o) => o.pid === orphan.rootPid);
+      },
+      60_000,
+      'a process scan with the zombie and the orphan',
+    );
     const snap = h.engine.latest();
     assert.ok(snap, 'the engine took samples');
     live = liveStateFrom(snap, h.engine.alerts(), h.engine.fixes());
