@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts the real system parts the tests use, only where missing:
 # a Docker engine (scripts/provision-docker.sh), Debian's Chromium for the e2e,
-# Xvfb + D-Bus + dunst + libnotify for the notification test, and Prometheus
-# (prometheus + promtool) for the /metrics scrape test.
+# Xvfb + D-Bus + dunst + libnotify for the notification test, Prometheus
+# (prometheus + promtool) for the /metrics scrape test, and stress-ng, the CPU
+# hog the suite is checked under (docs/testing.md).
 # Idempotent, so `npm test` can call it every time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,6 +17,7 @@ command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v import >/dev/null 2>&1 && import -version >/dev/null 2>&1 || need+=(imagemagick)
 command -v dbus-monitor >/dev/null 2>&1 || need+=(dbus)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v stress-ng >/dev/null 2>&1 || need+=(stress-ng)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { guardRun } from './sentinels.mjs';
 import { ensureSetup, findTests, root, run } from './setup.mjs';
 
 const args = process.argv.slice(2);
@@ -26,6 +27,8 @@ if (run('bash', [join(root, 'scripts', 'provision.sh')]) !== 0) {
   process.exit(1);
 }
 
+// Nothing the suite did not start is touched (scripts/sentinels.mjs): checked after the last file.
+const guard = guardRun('reliability');
 
 // The soak first: it is the longest, and the runner starts files in this order.
 const files = findTests(join(root, 'reliability'))
@@ -53,9 +56,12 @@ const status = run(process.execPath, [
 ], { env: { ...process.env, HEADROOM_RELIABILITY_PROFILE: profile, HEADROOM_RELIABILITY_FIGURES: figuresFile } });
 
 const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-const passed = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+let passed = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
 let failed = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
 if (status !== 0 && failed === 0) failed++;
+const sentinels = guard.finish();
+passed += sentinels.passed;
+failed += sentinels.failed;
 
 const figures = readFileSync(figuresFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const outDir = join(root, 'reliability-results');

@@ -4,12 +4,16 @@
 //   2. typecheck of every tsconfig;
 //   3. unit and integration tests with Node's test runner (real processes,
 //      real SQLite, real dockerd);
-//   4. the Playwright e2e in Debian's Chromium.
+//   4. the Playwright e2e in Debian's Chromium;
+//   5. the sentinel check (scripts/sentinels.mjs): agent-like processes and the
+//      system dockerd with its containers, recorded before the tests, are
+//      untouched after them.
 // Ends with one line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { guardRun } from './sentinels.mjs';
 import { ensureSetup, findTests, root, run } from './setup.mjs';
 
 const args = process.argv.slice(2);
@@ -25,6 +29,10 @@ if (run('bash', [join(root, 'scripts', 'provision.sh')]) !== 0) {
 
 let failed = 0;
 let passed = 0;
+
+// Sentinels for "the suite touches nothing it did not start" (scripts/sentinels.mjs): started before any test,
+// checked after the last one; each of the two checks counts as a test.
+const guard = guardRun('test');
 
 if (only.length === 0) {
   console.error('test: typecheck');
@@ -76,6 +84,10 @@ if (!skipE2e && only.length === 0 && e2eSpecs.length > 0) {
   }
   if (r.status !== 0 && failed === 0) failed++;
 }
+
+const sentinels = guard.finish();
+passed += sentinels.passed;
+failed += sentinels.failed;
 
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
