@@ -23,6 +23,7 @@ import { createSelfCollector } from './collectors/self.ts';
 import type { SystemReading } from './collectors/system.ts';
 import type { SyncCollector } from './collectors/collector.ts';
 import { linkFixes } from './alert-fixes.ts';
+import { DecisionRecorder } from './decisions/record.ts';
 import { HeapTrimmer } from './heap-trim.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
 import { seriesFromSnapshot } from './snapshot-series.ts';
@@ -145,6 +146,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Transitions not yet emitted: kept across ticks whose planning was skipped (one plan at a time), never dropped. */
   private pendingTransitions: Alert[] = [];
   private readonly host = { hostname: hostname(), platform: process.platform, cores: availableParallelism() };
+  /** Writes the leak verdicts and alert transitions to history, for reports made later (decisions/record.ts). */
+  private readonly decisions: DecisionRecorder | null;
 
   constructor(deps: EngineDeps) {
     super();
@@ -155,6 +158,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.system = this.platform.system;
     this.processes = createProcessCollector(s.groups.rules, this.platform.processes);
     this.fds = createFdCollector(this.processes.table);
+    this.decisions = deps.history ? new DecisionRecorder(deps.history) : null;
     for (const p of this.processes.setRules(s.groups.rules)) deps.log(p);
   }
 
@@ -186,7 +190,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.timer = null;
     this.heapTrimmer.stop();
     await this.deps.containers?.stop();
-    this.deps.history?.recordEvent(this.clock.wallMs(), 'engine.stop', `pid ${process.pid}`);
+    const wall = this.clock.wallMs();
+    // The leaks' latest figures, for reports made while no engine runs.
+    this.decisions?.flush(wall, this.latestTrends);
+    this.deps.history?.recordEvent(wall, 'engine.stop', `pid ${process.pid}`);
   }
 
   /** Takes one full sample now (all collectors), without history or timers: for `headroom snapshot`. */
@@ -349,6 +356,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.latestTrends = out.trends;
       this.latestAlerts = out.alerts;
       for (const t of out.transitions) this.pendingTransitions.push(t);
+      this.decisions?.trends(now, out.trends);
     }
     this.emit('snapshot', snap);
     this.plan(snap);
@@ -382,6 +390,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.latestAlerts = linkFixes(this.latestAlerts, fixes);
     const transitions = linkFixes(this.pendingTransitions, fixes);
     this.pendingTransitions = [];
+    if (transitions.length > 0) this.decisions?.transitions(this.clock.wallMs(), transitions);
     this.emit('alerts', this.latestAlerts);
     if (transitions.length > 0) this.emit('transitions', transitions);
     this.emit('fixes', fixes);

@@ -7,10 +7,11 @@ import { createReportClock } from '../../../src/main/engine/report/clock.ts';
 import { isSafeCommand } from '../../../src/main/engine/report/findings.ts';
 import { renderHtml } from '../../../src/main/engine/report/html.ts';
 import { renderMarkdown } from '../../../src/main/engine/report/markdown.ts';
-import { replayEvents, replayThroughDetector } from '../../../src/main/engine/report/replay.ts';
+import { DecisionRecorder, UPDATE_EVERY_MS } from '../../../src/main/engine/decisions/record.ts';
+import { readDecisions } from '../../../src/main/engine/decisions/read.ts';
 import { bucketize, counterIncrease, findGaps, increaseSince, maxIncreaseWithin, medianSpacingMs, peakPoint, tableStepMs } from '../../../src/main/engine/report/series-stats.ts';
 import { niceByteStep, niceStep, renderLineChart } from '../../../src/main/engine/report/svg-chart.ts';
-import type { LeakTrend } from '../../../src/shared/model.ts';
+import type { Alert, LeakTrend } from '../../../src/shared/model.ts';
 
 const series = (t: number[], v: number[]): HistorySeries => ({ series: 'x', t, v, limit: null, tier: 'raw' });
 
@@ -62,67 +63,51 @@ describe('report measurements', () => {
   });
 });
 
-describe('report replay', () => {
-  const MB = 1024 * 1024;
-  const hs = (series: string, t: number[], v: number[], limit: number | null = null): HistorySeries => ({ series, t, v, limit, tier: 'raw' });
+describe('engine decisions in history', () => {
+  const trend = (series: string, over: Partial<LeakTrend> = {}): LeakTrend => ({
+    series, leaking: true, slopePerHour: 3.6e9, slopeLowPerHour: 3e9, slopeHighPerHour: Infinity, strength: 0.9, level: 1e9, limit: 4e9, etaSeconds: 3000, segmentStart: 1000, ...over,
+  });
+  const sink = () => {
+    const events: { t: number; kind: string; detail: string | null }[] = [];
+    return { events, recordEvent: (t: number, kind: string, detail?: string) => void events.push({ t, kind, detail: detail ?? null }) };
+  };
 
-  it('feeds the detector what the live analyzer watches', () => {
-    const events = replayEvents({
-      'system.mem.used': hs('system.mem.used', [0, 2000], [5e9, 5e9], 16e9),
-      'system.swap.used': hs('system.swap.used', [0, 2000], [0, 0], null),
-      'process.group.big.rss': hs('process.group.big.rss', [0, 5000], [200 * MB, 20 * MB], 8e9),
-      'process.group.big.threads': hs('process.group.big.threads', [0, 5000], [12, 12]),
-      'process.group.big.fds': hs('process.group.big.fds', [5000], [30]),
-      'process.group.tiny.rss': hs('process.group.tiny.rss', [0, 5000], [4 * MB, 40 * MB], 8e9),
-      'process.group.tiny.cpu': hs('process.group.tiny.cpu', [0, 5000], [1, 1]),
-      'container.db.mem': hs('container.db.mem', [0, 15000, 30000], [1e8, 1e8, 5e7], 1e9),
-      'container.db.restarts': hs('container.db.restarts', [0, 15000, 30000], [2, 2, 3]),
-    });
-    const pushes = events.filter((e) => e.kind === 'push').map((e) => `${e.t} ${e.kind === 'push' ? e.series : ''}`);
-    assert.deepEqual(pushes, [
-      '0 container.db.mem',
-      '0 process.group.big.rss',
-      '0 process.group.big.threads',
-      '0 system.mem.used',
-      '2000 system.mem.used',
-      '5000 process.group.tiny.rss',
-      '15000 container.db.mem',
-      '30000 container.db.mem',
-    ], 'no swap without a swap limit, groups only while 32 MB or more, no cpu series');
-    assert.deepEqual(events.filter((e) => e.kind === 'segment'), [{ kind: 'segment', series: 'container.db.mem', t: 30000 }], 'a restart starts a new segment');
+  it('writes a leak when it starts, refreshes it while it lasts, and ends it; reads back the verdict standing at the end', () => {
+    const s = sink();
+    const r = new DecisionRecorder(s);
+    r.trends(0, [trend('a')]);
+    r.trends(2000, [trend('a')]);
+    assert.deepEqual(s.events.map((e) => e.kind), ['leak.start'], 'no row per tick');
+    r.trends(UPDATE_EVERY_MS, [trend('a', { slopePerHour: 4e9 })]);
+    r.trends(UPDATE_EVERY_MS + 2000, [trend('a', { leaking: false }), trend('b')]);
+    assert.deepEqual(s.events.map((e) => e.kind), ['leak.start', 'leak.update', 'leak.start', 'leak.end']);
+    const read = readDecisions(s.events, 0, UPDATE_EVERY_MS + 5000);
+    assert.deepEqual([...read.leaking.keys()], ['b']);
+    assert.equal(read.leaking.get('b')?.slopeHighPerHour, Infinity, 'an unbounded interval survives JSON');
+    assert.deepEqual([...read.ended.keys()], ['a']);
+    // Standing verdicts at a moment before 'a' ended.
+    assert.equal(readDecisions(s.events, 0, UPDATE_EVERY_MS).leaking.get('a')?.slopePerHour, 4e9);
+    // An engine stopping writes the leaks' latest figures.
+    r.flush(UPDATE_EVERY_MS + 3000, [trend('b', { slopePerHour: 5e9 })]);
+    assert.equal(readDecisions(s.events, 0, UPDATE_EVERY_MS + 5000).leaking.get('b')?.slopePerHour, 5e9);
   });
 
-  it('pushes seconds, forgets series not fed for ten minutes, and converts segment starts back to ms', () => {
-    const calls: string[] = [];
-    const detector = {
-      push(s: string, t: number) {
-        calls.push(`push ${s} ${t}`);
-      },
-      forget(s: string, t?: number) {
-        calls.push(`forget ${s} ${t}`);
-      },
-      newSegment(s: string, t: number) {
-        calls.push(`segment ${s} ${t}`);
-      },
-      trends(): LeakTrend[] {
-        return [{ series: 'system.mem.used', leaking: false, slopePerHour: 1, slopeLowPerHour: 0, slopeHighPerHour: 2, strength: 0.5, level: 1, limit: null, etaSeconds: null, segmentStart: 7 }];
-      },
-    };
-    const out = replayThroughDetector(
-      [
-        { kind: 'push', series: 'a', t: 1000, value: 1, limit: null },
-        { kind: 'push', series: 'system.mem.used', t: 1000, value: 1, limit: null },
-        { kind: 'tick', t: 1000 },
-        { kind: 'segment', series: 'system.mem.used', t: 700_000 },
-        { kind: 'push', series: 'system.mem.used', t: 700_000, value: 1, limit: null },
-        { kind: 'tick', t: 700_000 },
-      ],
-      detector,
-    );
-    assert.deepEqual(calls, ['push a 1', 'push system.mem.used 1', 'segment system.mem.used 700', 'push system.mem.used 700', 'forget a 700']);
-    assert.equal(out.trends['system.mem.used'].segmentStart, 7000);
-    assert.deepEqual(out.replayed, ['a', 'system.mem.used']);
-    assert.deepEqual(out.forgotten, ['a']);
+  it('records alert transitions with their fix links, and passes over what it cannot read', () => {
+    const s = sink();
+    const r = new DecisionRecorder(s);
+    const alert: Alert = { id: 'x', rule: 'leak', severity: 'warning', state: 'firing', title: 'x grows', detail: '', culprit: 'x', since: 5, resolvedAt: null, fixIds: ['f1'] };
+    r.transitions(10, [alert]);
+    r.transitions(20, [{ ...alert, severity: 'critical' }]);
+    r.transitions(30, [{ ...alert, state: 'resolved', resolvedAt: 30, fixIds: [] }]);
+    r.transitions(40, [{ ...alert, state: 'resolved', resolvedAt: 40, fixIds: [] }]);
+    s.events.push({ t: 35, kind: 'alert.fired', detail: '{not json' }, { t: 36, kind: 'leak.start', detail: '{"series":1}' });
+    const read = readDecisions(s.events, 0, 100);
+    assert.deepEqual(read.alerts.map((e) => [e.t, e.kind, e.alert.severity, e.alert.fixIds]), [
+      [10, 'alert.fired', 'warning', ['f1']],
+      [20, 'alert.escalated', 'critical', ['f1']],
+      [30, 'alert.resolved', 'warning', []],
+    ]);
+    assert.equal(read.leaking.size, 0);
   });
 });
 
@@ -145,6 +130,13 @@ describe('report SVG chart', () => {
     assert.equal((a.match(/<polyline/g) ?? []).length, 2, 'the line breaks at the sampling gap');
     assert.match(a, /<rect [^>]*fill="#f3e3c0"/, 'the gap is shaded');
     assert.ok(a.includes('>limit</text>'));
+  });
+
+  it('issue 13 #6 (projection drawn as two stubs): a continuous line is joined across any spacing', () => {
+    const svg = renderLineChart({ ...opts, gaps: [], lines: [...opts.lines, { name: 'projection', t: [61000, 3_600_000], v: [5, 9], color: '#c00', dashed: true, continuous: true }] });
+    const dashed = svg.match(/<polyline [^>]*stroke-dasharray="5 4" points="([^"]+)"/g) ?? [];
+    assert.equal(dashed.length, 1, 'one dashed projection line');
+    assert.equal(dashed[0].split(' points="')[1].trim().split(' ').length, 2, 'joining its two ends');
   });
 
   it('says "no samples" instead of drawing empty axes', () => {

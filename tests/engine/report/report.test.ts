@@ -1,14 +1,18 @@
 /**
  * `headroom report` end to end on a real history: labelled traces from
- * ../shared/traces replayed into a real SQLite history store with timestamps,
- * followed by real samples from the engine (with a real zombie and a real
- * orphaned MCP tree), then the report built from that store.
+ * ../shared/traces written into a real SQLite history store with timestamps,
+ * each fed through the leak detector as the engine feeds it, with the engine's
+ * own DecisionRecorder writing its verdicts beside the samples; then real
+ * samples from the engine (with a real zombie and a real orphaned MCP tree),
+ * then the report built from that store. The report must state the verdicts
+ * the engine recorded — it runs no analysis of its own.
  */
 
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DecisionRecorder } from '../../../src/main/engine/decisions/record.ts';
 import { LeakDetector } from '../../../src/main/engine/detect/leak-detector.ts';
 import { createHeadroom } from '../../../src/main/engine/create.ts';
 import { HistoryStore } from '../../../src/main/engine/history/store.ts';
@@ -28,6 +32,7 @@ const SETTINGS = { ...DEFAULT_SETTINGS, alerts: { ...DEFAULT_SETTINGS.alerts, zo
 
 const SECTION_TITLES = [
   'Executive summary',
+  'Alerts',
   'Memory',
   'Top consumers by application',
   'Zombies and orphans',
@@ -58,30 +63,35 @@ function readTrace(file: string): { series: string; rows: TraceRow[] } {
 /** Hours of each trace replayed: enough for the detector to call the labelled leaks, short enough to keep the test quick. */
 const TRACE_HOURS = 4;
 
-/** Writes the last TRACE_HOURS of a trace so that its last sample lands at `endMs`. */
+/** The verdicts the "engine" recorded while writing the traces, by series: what the report must state. */
+const recordedVerdicts = new Map<string, LeakTrend>();
+
+/**
+ * Writes the last TRACE_HOURS of a trace so that its last sample lands at
+ * `endMs`, feeding each sample to a leak detector as the engine does and
+ * letting the engine's DecisionRecorder write the verdicts to the same store.
+ */
 function writeTrace(dbPath: string, file: string, endMs: number): string {
   const { series, rows } = readTrace(file);
   const store = HistoryStore.open({ path: dbPath, retention: DEFAULT_SETTINGS.history, log: () => {} });
+  const detector = new LeakDetector(DEFAULT_SETTINGS.detector);
+  const recorder = new DecisionRecorder(store);
   const last = rows[rows.length - 1].t;
   for (const r of rows) {
     if (last - r.t > TRACE_HOURS * 3600) continue;
-    store.record(endMs - (last - r.t) * 1000, [{ series, value: r.value, limit: r.limit }]);
+    const t = endMs - (last - r.t) * 1000;
+    store.record(t, [{ series, value: r.value, limit: r.limit }]);
+    detector.push(series, t / 1000, r.value, r.limit);
+    // As the analyzer hands them on: segment starts in epoch ms.
+    recorder.trends(t, detector.trends().map((tr) => ({ ...tr, segmentStart: tr.segmentStart * 1000 })));
   }
+  // As the engine does when it stops: the leaks' final figures are written.
+  const final = detector.trends().map((tr) => ({ ...tr, segmentStart: tr.segmentStart * 1000 }));
+  recorder.flush(endMs, final);
+  const own = final.find((tr) => tr.series === series);
+  if (own) recordedVerdicts.set(series, own);
   store.close();
   return series;
-}
-
-/** The detector's verdicts for some series of this history, one fresh detector per series (no shared state with the report's replay). */
-function detectorVerdicts(store: HistoryStore, names: readonly string[], sinceMs: number, untilMs: number): Map<string, LeakTrend> {
-  const out = new Map<string, LeakTrend>();
-  for (const name of names) {
-    const s = store.query({ series: name, sinceMs, untilMs, maxPoints: 10_000_000 });
-    const d = new LeakDetector(DEFAULT_SETTINGS.detector);
-    for (let i = 0; i < s.t.length; i++) d.push(name, s.t[i] / 1000, s.v[i], s.limit);
-    const tr = d.trend(name);
-    if (tr) out.set(name, tr);
-  }
-  return out;
 }
 
 /** The text of one "## Title" section of a Markdown report. */
@@ -175,13 +185,8 @@ describe('headroom report', () => {
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no scripts and no external resources');
   });
 
-  it("states each series' slope, interval and time to exhaustion exactly as the detector computes them from this history", () => {
-    const store = HistoryStore.open({ path: join(home, 'history.db'), retention: DEFAULT_SETTINGS.history, log: () => {} });
-    // The traces' series (all well above the size the analyzer watches) and the machine's memory.
-    const verdicts = detectorVerdicts(store, [...traceSeries, containerSeries, 'system.mem.used'], sinceMs, now);
-    store.close();
-    for (const s of [...traceSeries, containerSeries]) assert.ok(verdicts.has(s), `the detector gave a verdict for ${s}`);
-    const leaking = [...verdicts.values()].filter((t) => t.leaking);
+  it("issue 13 #6 (report contradicts the window): states each leak's slope, interval and time to exhaustion exactly as the engine recorded them", () => {
+    const leaking = [...recordedVerdicts.values()].filter((t) => t.leaking);
     // The labelled leaks must be among them, or this comparison would prove little.
     assert.ok(leaking.some((t) => t.series === 'process.group.node-mcp.rss'), 'the node sawtooth leak is a leak for the detector');
     assert.ok(leaking.some((t) => t.series === containerSeries), 'the unbounded container leak is a leak for the detector');
@@ -189,29 +194,41 @@ describe('headroom report', () => {
 
     const md = report(home, 'md', live);
     const leaks = sectionOf(md, 'Leak trends');
+    assert.match(leaks, /verdicts the engine last recorded in history/, 'says where its verdicts come from');
     const isRow = (l: string) => l.startsWith('| ') && !l.startsWith('| Series') && !l.startsWith('| ---');
-    const leakRows = leaks.split('\n').filter(isRow);
-    const tableOfLeaks = leaks.slice(leaks.indexOf('### Leaks'), leaks.indexOf('### Checked'));
-    assert.equal(tableOfLeaks.split('\n').filter(isRow).length, leaking.length, 'one row per leak, no more');
-    for (const tr of verdicts.values()) {
+    const tableOfLeaks = leaks.slice(leaks.indexOf('### Leaks'), leaks.indexOf('\n###', leaks.indexOf('### Leaks') + 5) >= 0 ? leaks.indexOf('\n###', leaks.indexOf('### Leaks') + 5) : undefined);
+    const leakRows = tableOfLeaks.split('\n').filter(isRow);
+    assert.equal(leakRows.length, leaking.length, 'one row per recorded leak, no more');
+    for (const tr of leaking) {
       const row = leakRows.find((l) => l.includes(`\`${tr.series}\``));
       assert.ok(row, `a row for ${tr.series}`);
-      if (!/\.(rss|mem|used)$/.test(tr.series)) continue;
-      // The detector reports an unbounded interval as ±Infinity; the report prints it as ±∞.
       const bound = (v: number) => (v === Infinity ? '+∞' : v === -Infinity ? '−∞' : formatRate(v));
       const slope = `${formatRate(tr.slopePerHour)} [${bound(tr.slopeLowPerHour)} … ${bound(tr.slopeHighPerHour)}]`;
       assert.ok(row.includes(slope), `slope of ${tr.series}: expected "${slope}" in ${row}`);
       assert.ok(row.includes(`${Math.round(tr.strength * 100)}%`), `confidence of ${tr.series}`);
-      if (tr.leaking) {
-        assert.ok(tableOfLeaks.includes(`\`${tr.series}\``), `${tr.series} is listed as a leak`);
-        const eta = tr.etaSeconds === null ? 'none (no limit known)' : `${formatDuration(tr.etaSeconds)} (projection)`;
-        assert.ok(row.includes(eta), `time to exhaustion of ${tr.series}: expected "${eta}" in ${row}`);
-      }
+      const eta = tr.etaSeconds === null ? 'none (no limit known)' : `${formatDuration(tr.etaSeconds)} (projection)`;
+      assert.ok(row.includes(eta), `time to exhaustion of ${tr.series}: expected "${eta}" in ${row}`);
     }
+    assert.ok(!leakRows.some((l) => l.includes('`process.group.code.rss`')), 'the flat sawtooth is not called a leak');
     // The same figures carry into the recommendations and the risks.
-    const node = verdicts.get('process.group.node-mcp.rss')!;
+    const node = recordedVerdicts.get('process.group.node-mcp.rss')!;
     assert.ok(sectionOf(md, 'Recommendations').includes('Restart node-mcp'), 'a recommendation for the leaking group');
     assert.ok(sectionOf(md, 'Risk assessment').includes(formatRate(node.slopePerHour)));
+  });
+
+  it('issue 13 #6: a short period states the same verdict as a long one (the engine\'s, not a re-analysis of 15 minutes)', () => {
+    const store = HistoryStore.open({ path: join(home, 'history.db'), retention: DEFAULT_SETTINGS.history, log: () => {} });
+    try {
+      const short = exportReport({ history: store, settings: SETTINGS, live, sinceMs: now - 15 * 60_000, untilMs: now, now, format: 'md', timeZone: 'UTC' }).text;
+      const leaks = sectionOf(short, 'Leak trends');
+      for (const tr of recordedVerdicts.values()) {
+        if (!tr.leaking) continue;
+        assert.ok(leaks.includes(`\`${tr.series}\``), `${tr.series} is still a leak in a 15-minute report`);
+      }
+      assert.doesNotMatch(leaks, /not steadily enough/);
+    } finally {
+      store.close();
+    }
   });
 
   it('says "Docker not available" instead of an empty container table when Docker was not measured', () => {

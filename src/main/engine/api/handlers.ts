@@ -166,7 +166,7 @@ function buildTable(deps: ApiDeps): Table {
       handle: (req) => {
         const h = history();
         // live: false is a report from history alone (`headroom report --no-live`): no latest sample to add.
-        const engine = req.live === false ? { latest: () => null, alerts: () => [] } : deps.engine;
+        const engine = req.live === false ? { latest: () => null, alerts: () => [], trends: () => [] } : deps.engine;
         const timeZone = req.timeZone;
         return exportReportFor(
           { ...deps, engine, timeZone, history: { query: (q) => h.query(q), seriesNames: () => h.seriesNames(), events: (a, b) => h.events?.(a, b) ?? [] } },

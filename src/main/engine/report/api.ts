@@ -1,10 +1,10 @@
 /**
  * The `report:export` request ("Export report…" in the tray and the window),
- * made inside a running engine: its latest sample, alerts and fix proposals
- * are the live part, so the fix ids in the report are the ones the window shows.
+ * made inside a running engine: its latest sample, alerts, fix proposals and
+ * leak verdicts are the live part, so the report states what the window shows.
  */
 
-import type { Alert, FixProposal, Snapshot } from '../../../shared/model.ts';
+import type { Alert, FixProposal, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { exportReport, localTimeZone, type ReportFormat } from './index.ts';
 import { liveStateFrom } from './live.ts';
@@ -14,7 +14,7 @@ export interface ReportExportDeps {
   /** null when history recording is off: there is nothing to report on. */
   history: ReportHistorySource | null;
   settings: { get(): Settings };
-  engine: { latest(): Snapshot | null; alerts(): Alert[] };
+  engine: { latest(): Snapshot | null; alerts(): Alert[]; trends(): LeakTrend[] };
   remedies: { list(): FixProposal[] };
   now?: () => number;
   timeZone?: string;
@@ -31,7 +31,8 @@ export function exportReportFor(deps: ReportExportDeps, req: ReportExportRequest
   const now = (deps.now ?? Date.now)();
   if (!(req.sinceMs < now)) throw new Error('the report period must start in the past');
   const snap = deps.engine.latest();
-  const live = snap ? liveStateFrom(snap, deps.engine.alerts(), deps.remedies.list()) : null;
+  // The running engine's own alerts, fixes and verdicts: what the window shows at this moment.
+  const live = snap ? liveStateFrom(snap, deps.engine.alerts(), deps.remedies.list(), { trends: deps.engine.trends() }) : null;
   const { text, fileName } = exportReport({
     history: deps.history,
     settings: deps.settings.get(),

@@ -6,6 +6,7 @@
 
 import { createContext } from './context.ts';
 import { collectFindings, type Finding } from './findings.ts';
+import { alertsSection } from './sections/alerts.ts';
 import { consumersSection } from './sections/consumers.ts';
 import { containersSection } from './sections/containers.ts';
 import { leaksSection } from './sections/leaks.ts';
@@ -18,7 +19,7 @@ import { zombiesSection } from './sections/zombies.ts';
 import type { ReportDocument, ReportInputs } from './types.ts';
 
 /** Section ids in the order they appear. */
-export const REPORT_SECTIONS = ['summary', 'memory', 'consumers', 'zombies', 'containers', 'leaks', 'recommendations', 'risks', 'method'] as const;
+export const REPORT_SECTIONS = ['summary', 'alerts', 'memory', 'consumers', 'zombies', 'containers', 'leaks', 'recommendations', 'risks', 'method'] as const;
 
 export interface BuiltReport {
   document: ReportDocument;
@@ -37,6 +38,7 @@ export function buildReport(inputs: ReportInputs): BuiltReport {
     subtitle: `${host ? `${host.hostname} (${host.platform}, ${host.cores} cores) — ` : ''}${ctx.clock.dateTime(inputs.sinceMs)} to ${ctx.clock.dateTime(inputs.untilMs)} ${inputs.timeZone}. Every figure below was measured by Headroom or computed from its measurements; projections are marked as such.`,
     sections: [
       summarySection(ctx, findings),
+      alertsSection(ctx),
       memorySection(ctx),
       consumersSection(ctx),
       zombiesSection(ctx),

@@ -315,7 +315,7 @@ function leakFinding(ctx: ReportContext, key: string, list: readonly LeakTrend[]
   const base = {
     key: `leak:${list.map((t) => t.series).join('+')}`,
     severity: (eta !== null && eta <= horizon ? 'critical' : 'warning') as Severity,
-    evidence: list.map((tr) => `detector replay of ${code(tr.series)}: confidence ${formatConfidence(tr)}, trend since ${ctx.clock.dateTime(tr.segmentStart)}`).join('; '),
+    evidence: list.map((tr) => `the live engine's verdict on ${code(tr.series)}: confidence ${formatConfidence(tr)}, trend since ${ctx.clock.dateTime(tr.segmentStart)}`).join('; '),
     timeToImpactSeconds: eta,
     impactBasis:
       eta === null
@@ -336,11 +336,19 @@ function leakFinding(ctx: ReportContext, key: string, list: readonly LeakTrend[]
     };
   }
   if (key.startsWith('container:')) {
+    // The advice follows the facts: a container that already has a limit is not told to get one.
+    const limit = containerLimit(ctx, subject, list);
     return {
       ...base,
       title: `Container ${subject}: memory keeps growing — ${parts.join('; ')}`,
-      headline: `Restart container ${subject} and give it a limit: its memory keeps growing`,
-      action: `Restart container ${subject} to free its memory now, and give it a memory limit so the leak cannot take the machine.`,
+      headline:
+        limit === null
+          ? `Restart container ${subject} and give it a limit: its memory keeps growing`
+          : `Restart container ${subject}: its memory keeps growing toward its ${formatBytes(limit)} limit`,
+      action:
+        limit === null
+          ? `Restart container ${subject} to free its memory now, and give it a memory limit so the leak cannot take the machine.`
+          : `Restart container ${subject} to free its memory now; at its ${formatBytes(limit)} limit the kernel OOM-kills it. Raising the limit only buys time: the growth is a leak in what it runs.`,
       match: { ...noMatch(), containers: [subject], alertIds },
     };
   }
@@ -351,6 +359,17 @@ function leakFinding(ctx: ReportContext, key: string, list: readonly LeakTrend[]
     action: 'Look for the application or container that grows with it (top consumers and leak list above) and restart it; if none does, the growth is outside the recorded groups (kernel, smaller processes).',
     match: { ...noMatch(), alertIds },
   };
+}
+
+/**
+ * A container's memory limit in bytes, or null when it has none: from the live
+ * sample, else from history, where "no limit" is recorded as the host's RAM.
+ */
+function containerLimit(ctx: ReportContext, name: string, list: readonly LeakTrend[]): number | null {
+  const c = ctx.inputs.live?.snapshot.containers.find((x) => x.name === name);
+  if (c) return c.memLimitBytes;
+  const recorded = list.find((t) => t.series === `container.${name}.mem`)?.limit ?? null;
+  return recorded !== null && ctx.ramBytes !== null && recorded < ctx.ramBytes ? recorded : null;
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 
 import type { Settings } from '../../../shared/settings.ts';
-import { LeakDetector } from '../detect/leak-detector.ts';
 import { buildReport } from './build.ts';
 import { createReportClock } from './clock.ts';
 import { gatherReportInputs } from './gather.ts';
@@ -13,11 +12,11 @@ import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { LiveState, ReportHistorySource, ReportInputs } from './types.ts';
 
-export type { LiveState, ReportHistorySource, ReportInputs, TrendDetector, HistoryEvent, ReportDocument } from './types.ts';
+export type { LiveState, ReportHistorySource, ReportInputs, HistoryEvent, ReportDocument, VerdictSource } from './types.ts';
 export { buildReport, REPORT_SECTIONS } from './build.ts';
 export { gatherReportInputs, REPORT_MAX_POINTS } from './gather.ts';
 export { liveStateFrom, readProcessStarts } from './live.ts';
-export { replayEvents, replayThroughDetector, isReplayedSeries, REPLAY_FORGET_AFTER_MS, type ReplayEvent } from './replay.ts';
+export { isWatchedSeries } from './watched-series.ts';
 export { renderMarkdown } from './markdown.ts';
 export { renderHtml } from './html.ts';
 
@@ -56,8 +55,8 @@ export interface ExportReportOptions {
 }
 
 /**
- * Gathers, replays through the live detector (configured by settings.detector)
- * and renders a report. Returns its text and a file name to save it under.
+ * Gathers the period and the engine's decisions, and renders a report.
+ * Returns its text and a file name to save it under.
  */
 export function exportReport(o: ExportReportOptions): { text: string; fileName: string; inputs: ReportInputs } {
   const now = o.now ?? Date.now();
@@ -69,7 +68,6 @@ export function exportReport(o: ExportReportOptions): { text: string; fileName: 
     generatedAt: now,
     timeZone,
     settings: o.settings,
-    createDetector: () => new LeakDetector(o.settings.detector),
     live: o.live,
     version: o.version,
   });

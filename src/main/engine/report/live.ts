@@ -5,7 +5,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import type { Alert, FixProposal, Snapshot } from '../../../shared/model.ts';
+import type { Alert, FixProposal, LeakTrend, Snapshot } from '../../../shared/model.ts';
+import { linkFixes } from '../alert-fixes.ts';
 import { readLiveProcess } from '../remedies/proc-read.ts';
 import type { LiveState } from './types.ts';
 
@@ -42,12 +43,24 @@ export function pidsOfInterest(s: Snapshot): number[] {
   return pids;
 }
 
-/** Assembles the live state from a snapshot and what the engine and planner said about it. */
-export function liveStateFrom(snapshot: Snapshot, alerts: readonly Alert[], fixes: readonly FixProposal[], procRoot = '/proc'): LiveState {
-  return {
+/**
+ * Assembles the live state from a snapshot and what the engine and planner
+ * said about it. The alerts carry the fixes linked to them (the same pure step
+ * as the engine's), and `trends`, given only by a running engine, are its
+ * detector's verdicts.
+ */
+export function liveStateFrom(
+  snapshot: Snapshot,
+  alerts: readonly Alert[],
+  fixes: readonly FixProposal[],
+  opts: { trends?: readonly LeakTrend[]; procRoot?: string } = {},
+): LiveState {
+  const live: LiveState = {
     snapshot,
-    alerts: [...alerts],
+    alerts: linkFixes(alerts, fixes),
     fixes: [...fixes],
-    processStarts: process.platform === 'linux' ? readProcessStarts(pidsOfInterest(snapshot), procRoot) : {},
+    processStarts: process.platform === 'linux' ? readProcessStarts(pidsOfInterest(snapshot), opts.procRoot) : {},
   };
+  if (opts.trends) live.trends = [...opts.trends];
+  return live;
 }

@@ -14,6 +14,8 @@ export interface ChartLine {
   color: string;
   /** Draw dashed, for projections and thresholds. */
   dashed?: boolean;
+  /** Join every point whatever their spacing (a projection's two ends); sampled lines split at `maxStepMs`. */
+  continuous?: boolean;
 }
 
 export interface ChartOptions {
@@ -165,7 +167,7 @@ export function renderLineChart(opts: ChartOptions): string {
     };
     for (let i = 0; i < l.t.length; i++) {
       if (!Number.isFinite(l.t[i]) || !Number.isFinite(l.v[i])) continue;
-      if (l.t[i] - prevT > maxStep) flush();
+      if (!l.continuous && l.t[i] - prevT > maxStep) flush();
       prevT = l.t[i];
       pts.push(`${num(x(l.t[i]))},${num(y(l.v[i]))}`);
     }

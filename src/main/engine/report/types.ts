@@ -1,12 +1,15 @@
 /**
  * What a report is built from and what it is made of. The builder is pure over
  * `ReportInputs`: everything it states comes from these fields, so every figure
- * in a report traces back to a history series, a history event, the
- * detector's replay of a series, or the live sample taken when it was made.
+ * in a report traces back to a history series, a history event, a verdict or
+ * alert the live engine decided (read from it, or from what it recorded), or
+ * the live sample taken when it was made. A report never runs an analysis of
+ * its own that could disagree with the window.
  */
 
 import type { HistoryQuery, HistorySeries } from '../../../shared/contract.ts';
 import type { Alert, FixProposal, LeakTrend, Snapshot } from '../../../shared/model.ts';
+import type { AlertTransitionRecord } from '../decisions/read.ts';
 import type { Settings } from '../../../shared/settings.ts';
 
 /** An engine lifecycle or collector event from the history store (engine.start, engine.stop, …). */
@@ -23,16 +26,6 @@ export interface ReportHistorySource {
   events(sinceMs: number, untilMs?: number): HistoryEvent[];
 }
 
-/** The part of the leak detector a report drives: the live LeakDetector satisfies it. */
-export interface TrendDetector {
-  push(series: string, t: number, value: number, limit: number | null): void;
-  trends(): LeakTrend[];
-  /** The series' process or container restarted: old evidence no longer applies. */
-  newSegment?(series: string, t: number): void;
-  /** The series is no longer watched. */
-  forget?(series: string, t?: number): void;
-}
-
 /**
  * What was measured live when the report was made. History keeps numbers per
  * series only; zombies, orphans, container limits, Docker's state and disk
@@ -44,6 +37,19 @@ export interface LiveState {
   fixes: FixProposal[];
   /** Start time (epoch ms) of live PIDs that the report names (orphans, zombie parents), where it could be read. */
   processStarts: Record<number, number>;
+  /**
+   * The running engine's leak verdicts for every series its detector watches
+   * (the window's trends). Absent for a one-shot sample, which has no detector
+   * history: the report then takes the verdicts the engine recorded.
+   */
+  trends?: LeakTrend[];
+}
+
+/** Where a report's leak verdicts come from. */
+export interface VerdictSource {
+  /** 'live': the running engine's, at `at`; 'recorded': the latest the engine wrote to history, at `at`; 'none': no engine verdict in reach. */
+  kind: 'live' | 'recorded' | 'none';
+  at: number | null;
 }
 
 export interface ReportInputs {
@@ -57,12 +63,15 @@ export interface ReportInputs {
   /** Every recorded series with samples in the period, by name, points ascending in time. */
   series: Record<string, HistorySeries>;
   events: HistoryEvent[];
-  /** The detector's verdict per replayed series, from replaying that series' history through it. */
+  /** The live engine's verdict per series (see `verdicts` for where they come from); the window shows the same. */
   trends: Record<string, LeakTrend>;
-  /** Series that were replayed through the detector (with or without a verdict). */
-  replayed: string[];
-  /** Replayed series the detector had forgotten by the end (not fed for ten minutes). */
-  forgotten: string[];
+  verdicts: VerdictSource;
+  /** Leaks the engine recorded as ended inside the period: series → when. */
+  endedLeaks: Record<string, number>;
+  /** Alert transitions the engine recorded inside the period, as the surfaces received them. */
+  alertEvents: AlertTransitionRecord[];
+  /** Recorded series in the period of the kinds the live detector watches. */
+  watched: string[];
   live: LiveState | null;
   /** Headroom version, for the method section. */
   version?: string;

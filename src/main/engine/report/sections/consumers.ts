@@ -44,14 +44,19 @@ export function consumerRows(ctx: ReportContext): ConsumerRow[] {
       const p = lastPoint(s);
       return p ? p.v : null;
     };
+    // Counts are whole numbers: a rollup point is a bucket average (6.33 processes), so it is rounded.
+    const whole = (s: GroupSeries['cpu']) => {
+      const v = at(s);
+      return v === null ? null : Math.round(v);
+    };
     rows.push({
       name: g.name,
       lastT: rss.t,
       rss: rss.v,
-      count: at(g.count),
+      count: whole(g.count),
       cpu: at(g.cpu),
-      threads: at(g.threads),
-      fds: at(g.fds),
+      threads: whole(g.threads),
+      fds: whole(g.fds),
       peakRss: peak.v,
       peakT: peak.t,
       current: latestScan - rss.t <= stale,

@@ -1,7 +1,8 @@
 /**
- * Leak trends: the detector's verdict for every replayed series — the leaks
- * with their rate, interval, confidence and projected time to exhaustion, and
- * the series that were checked and found not to be leaking.
+ * Leak trends: the live engine's verdicts — the leaks with their rate,
+ * interval, confidence and projected time to exhaustion, the leaks that ended
+ * in the period, and the watched series the engine did not call a leak. The
+ * same verdicts the window and the alerts showed; nothing is re-analysed here.
  */
 
 import { formatBytes, formatDuration } from '../../../../shared/format.ts';
@@ -22,9 +23,18 @@ export function leakingTrends(ctx: ReportContext): LeakTrend[] {
 }
 
 function verdictOf(tr: LeakTrend): string {
-  if (tr.slopeLowPerHour > 0) return 'rising, not steadily enough to be a leak';
+  if (tr.slopeLowPerHour > 0) return 'rising, but not a leak by the detector\'s tests (e.g. not above earlier levels)';
   if (tr.slopeHighPerHour < 0) return 'falling';
   return 'flat (no trend beyond noise)';
+}
+
+/** Where the verdicts come from, in one sentence. */
+function sourceText(ctx: ReportContext): string {
+  const v = ctx.inputs.verdicts;
+  if (v.kind === 'live') return `These are the running engine's verdicts at ${ctx.clock.dateTime(v.at as number)} — the ones its alerts and the window show.`;
+  if (v.kind === 'recorded')
+    return `No engine was running when this report was made, so these are the verdicts the engine last recorded in history (latest at ${ctx.clock.dateTime(v.at as number)}); they are its verdicts as of then.`;
+  return 'No engine verdict is in reach for this period: no engine was running and none was recorded (the engine records its verdicts while it runs).';
 }
 
 /** The "Leak trends" section: leaks, series checked without a leak, and series without a verdict. */
@@ -34,7 +44,7 @@ export function leaksSection(ctx: ReportContext): ReportSection {
   const d = inputs.settings.detector;
   blocks.push({
     kind: 'p',
-    text: `Each series below was replayed through Headroom's leak detector (the same code that raises leak alerts live), so these verdicts are the ones the detector gives for this history. Slopes are Theil–Sen fits with their 90% interval; confidence is the strength of the trend test. A time to exhaustion is a **projection**: the fitted slope extended from the last sample until the series reaches its limit.`,
+    text: `${sourceText(ctx)} Slopes are Theil–Sen fits with their 90% interval; confidence is the strength of the trend test. A time to exhaustion is a **projection**: the recent slope extended from the last sample until the series reaches its limit; where growth has stopped, none is projected.`,
   });
   const leaks = leakingTrends(ctx);
   blocks.push({ kind: 'h3', text: `Leaks (${leaks.length})` });
@@ -51,7 +61,7 @@ export function leaksSection(ctx: ReportContext): ReportSection {
         formatConfidence(tr),
         formatValue(tr.series, tr.level),
         tr.limit === null ? 'unknown' : formatValue(tr.series, tr.limit),
-        tr.etaSeconds === null ? 'none (no limit known)' : `${formatDuration(tr.etaSeconds)} (projection)`,
+        tr.growthStopped ? 'none: growth stopped' : tr.etaSeconds === null ? 'none (no limit known)' : `${formatDuration(tr.etaSeconds)} (projection)`,
         ctx.time(tr.segmentStart),
       ]),
     });
@@ -70,7 +80,8 @@ export function leaksSection(ctx: ReportContext): ReportSection {
             title: describeSeries(tr.series),
             lines: [
               { name: 'recorded', t: s.t, v: s.v, color: '#1f6fb2' },
-              { name: 'projection', t: proj.t, v: proj.v, color: '#c0392b', dashed: true },
+              // Two points far apart: drawn as one line, never split like a sampling gap.
+              { name: 'projection', t: proj.t, v: proj.v, color: '#c0392b', dashed: true, continuous: true },
             ],
             thresholds: tr.limit !== null && tr.etaSeconds !== null && horizonMs >= tr.etaSeconds * 1000 ? [{ label: 'limit', value: tr.limit, color: '#c0392b' }] : [],
             formatX: ctx.time,
@@ -83,36 +94,37 @@ export function leaksSection(ctx: ReportContext): ReportSection {
     }
   }
 
-  const checked = Object.values(inputs.trends)
-    .filter((t) => !t.leaking)
-    .sort((a, b) => (a.series < b.series ? -1 : 1));
-  blocks.push({ kind: 'h3', text: `Checked, no leak (${checked.length})` });
-  if (checked.length === 0) {
-    blocks.push({ kind: 'p', text: 'No other series had enough data for a verdict.' });
-  } else {
-    blocks.push({
-      kind: 'table',
-      head: ['Series', 'Fitted slope (90% interval)', 'Confidence', 'Verdict'],
-      align: ['l', 'l', 'r', 'l'],
-      rows: checked.map((tr) => [code(tr.series), formatSeriesSlope(tr.series, tr), formatConfidence(tr), verdictOf(tr)]),
-    });
+  const ended = Object.entries(inputs.endedLeaks).sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1));
+  if (ended.length > 0) {
+    blocks.push({ kind: 'h3', text: `Leaks that ended in this period (${ended.length})` });
+    blocks.push({ kind: 'list', items: ended.map(([series, t]) => `${describeSeries(series)} ${code(series)}: no longer a leak at ${ctx.time(t)} (the engine's record).`) });
   }
-  const forgotten = new Set(inputs.forgotten);
-  if (forgotten.size > 0) {
-    const names = [...forgotten];
-    blocks.push({
-      kind: 'p',
-      text: `No longer watched at the end — no samples for ten minutes before it (the application exited or fell below the watched size), so the detector had dropped them: ${names
-        .slice(0, MAX_LISTED)
-        .map(code)
-        .join(', ')}${names.length > MAX_LISTED ? `, and ${names.length - MAX_LISTED} more` : ''}.`,
-    });
+
+  if (inputs.verdicts.kind === 'live') {
+    const checked = Object.values(inputs.trends)
+      .filter((t) => !t.leaking)
+      .sort((a, b) => (a.series < b.series ? -1 : 1));
+    blocks.push({ kind: 'h3', text: `Checked, no leak (${checked.length})` });
+    if (checked.length === 0) {
+      blocks.push({ kind: 'p', text: 'The engine has no other series with enough data for a verdict yet.' });
+    } else {
+      blocks.push({
+        kind: 'table',
+        head: ['Series', 'Fitted slope (90% interval)', 'Confidence', 'Verdict'],
+        align: ['l', 'l', 'r', 'l'],
+        rows: checked.map((tr) => [code(tr.series), formatSeriesSlope(tr.series, tr), formatConfidence(tr), verdictOf(tr)]),
+      });
+    }
   }
-  const noVerdict = inputs.replayed.filter((n) => !inputs.trends[n] && !forgotten.has(n)).sort();
+  const noVerdict = inputs.watched.filter((n) => !inputs.trends[n]);
   if (noVerdict.length > 0) {
+    const why =
+      inputs.verdicts.kind === 'live'
+        ? `the engine's detector has no verdict for them yet (it needs at least ${d.minSamples} samples spread over several minutes in one unbroken segment) or no longer watches them`
+        : 'the engine recorded no leak for them';
     blocks.push({
       kind: 'p',
-      text: `No verdict for ${noVerdict.length} series — too little data in one unbroken segment for the detector to fit a trend (it needs at least ${d.minSamples} samples spread over several minutes): ${noVerdict
+      text: `${noVerdict.length} watched series with samples in the period are not listed above: ${why}: ${noVerdict
         .slice(0, MAX_LISTED)
         .map(code)
         .join(', ')}${noVerdict.length > MAX_LISTED ? `, and ${noVerdict.length - MAX_LISTED} more` : ''}.`,
