@@ -104,3 +104,16 @@ test('CPU rates use the monotonic clock: a wall clock set back an hour gives the
   table.scan(10_000_000 + 3_600_000 + 2000, 7000);
   assert.equal(table.entries.get(200)!.cpuPercent, 50);
 });
+
+test('a process first read before its exec is read again after it: same PID and start time, new comm, name and cmdline', () => {
+  // `bash -c 'exec -a claude sleep …'` caught between fork and exec (a loaded machine widens that window).
+  const root = fakeProc([{ pid: 300, comm: 'bash', files: ALL }]);
+  const table = new ProcessTable({ procRoot: root });
+  table.scan(1_000_000, 0);
+  assert.equal(table.entries.get(300)!.name, 'bash');
+  writeProc(root, { pid: 300, comm: 'sleep', files: ALL });
+  table.scan(1_001_000, 1000);
+  const e = table.entries.get(300)!;
+  assert.equal(e.startTime, 1300, 'the same process');
+  assert.deepEqual([e.comm, e.name, e.cmdline], ['sleep', 'sleep', '/usr/bin/sleep --flag']);
+});

@@ -164,7 +164,11 @@ export class ProcessTable implements ProcessSource {
       }
       const known = this.entries.get(pid);
       let fresh: ProcEntry | null = null;
-      if (known === undefined || known.startTime !== st.startTime) {
+      // exec keeps the PID and start time but changes comm: a process first read between fork and exec
+      // (`bash -c 'exec -a claude …'`, caught more often on a loaded machine) is read again, or it would
+      // keep the shell's name and cmdline for good.
+      const execd = known !== undefined && known.startTime === st.startTime && !known.kernelThread && buf.toString('utf8', st.commStart, st.commEnd) !== known.comm;
+      if (known === undefined || known.startTime !== st.startTime || execd) {
         // (An old entry under this PID is a process that is gone, its PID reused: it is dropped after the loop.)
         fresh = this.newEntry(pid, base, now);
         if (fresh === null) {
