@@ -12,12 +12,20 @@ import type { Alert } from '../../../shared/model.ts';
 
 const isActive = (a: Alert) => a.state !== 'resolved';
 
+/**
+ * Rules whose alerts have fixes of their own, linked by a typed field (the
+ * zombies' parent PID, the orphan's group): a group-wide fix (stop the excess
+ * instances, stop the largest process) is not offered under them, where it
+ * would read as the remedy for a zombie or an orphan.
+ */
+const OWN_FIX_RULES: ReadonlySet<string> = new Set(['zombies', 'orphans']);
+
 /** Firing alerts about one application group: its culprit, or a series of that group in the id. */
 export function alertsAboutGroup(alerts: readonly Alert[], group: string): string[] {
   const inId = `process.group.${group}.`;
   const out: string[] = [];
   for (const a of alerts) {
-    if (!isActive(a)) continue;
+    if (!isActive(a) || OWN_FIX_RULES.has(a.rule)) continue;
     if (a.culprit === group || a.id.includes(inId) || a.id.endsWith(`:${group}`)) out.push(a.id);
   }
   return out;
@@ -70,11 +78,14 @@ export function machineMemoryAlerts(alerts: readonly Alert[]): string[] {
   return out;
 }
 
+/** The rules that may justify stopping a group's largest process. */
+const STOP_LARGEST_RULES: ReadonlySet<string> = new Set(['leak', 'group.instances', 'mem.used', 'swap.pressure']);
+
 /** Firing alerts about one group that may justify stopping its largest process (leaks, instance counts, memory). */
 export function culpritGroups(alerts: readonly Alert[], groupNames: ReadonlySet<string>): Map<string, Alert> {
   const out = new Map<string, Alert>();
   for (const a of alerts) {
-    if (!isActive(a)) continue;
+    if (!isActive(a) || !STOP_LARGEST_RULES.has(a.rule)) continue;
     let g: string | null = a.culprit !== null && groupNames.has(a.culprit) ? a.culprit : null;
     if (g === null) {
       const m = /process\.group\.(.+)\.(?:rss|fds|threads|count|cpu)$/.exec(a.id);
