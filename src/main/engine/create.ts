@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnalyzer } from './detect/analyzer.ts';
+import { warmStartDetector } from './detect/warm-start.ts';
 import { createDockerMonitor, type DockerMonitor } from './collectors/docker/index.ts';
 import { Engine } from './engine.ts';
 import { HistoryStore } from './history/store.ts';
@@ -23,6 +24,11 @@ export interface HeadroomOptions {
   history?: boolean;
   /** Watch Docker (defaults to settings.docker.enabled). */
   docker?: boolean;
+  /**
+   * Seed the detector from recorded history (warm start). For engines (channel/host.ts):
+   * one-shot commands only plan from one sample and need no trends.
+   */
+  warmStart?: boolean;
   /** Where log lines go (default stderr); they are also kept in `log.recent()`. */
   log?: (line: string) => void;
   procRoot?: string;
@@ -53,7 +59,16 @@ export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
       : HistoryStore.open({ path: join(dataDir, 'history.db'), retention: settings.get().history, log });
   const useDocker = opts.docker ?? settings.get().docker.enabled;
   const docker = useDocker ? createDockerMonitor({ settings: settings.get(), log }) : null;
-  const analyzer = createAnalyzer(settings.get());
+  const detectorSettings = settings.get().detector;
+  const analyzer = createAnalyzer(settings.get(), {
+    warmStart:
+      opts.warmStart && history
+        ? (detector) => {
+            const r = warmStartDetector(detector, history, { now: Date.now(), windowSeconds: detectorSettings.maxWindowSeconds, log });
+            if (r.series > 0) log(`detector: warm start from history: ${r.series} series, ${r.samples} samples in ${r.ms} ms${r.resumed.length ? `; leaks resumed: ${r.resumed.join(', ')}` : ''}`);
+          }
+        : undefined,
+  });
 
   const engine = new Engine({
     settings: () => settings.get(),

@@ -47,7 +47,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-class Rand {
+export class Rand {
   private spare: number | null = null;
   constructor(readonly next: () => number) {}
   uniform(a: number, b: number): number {
@@ -75,7 +75,7 @@ class Rand {
 }
 
 /** AR(1) noise with a stationary standard deviation `sd` and a correlation time `tau` (seconds). */
-class ArNoise {
+export class ArNoise {
   private x: number;
   constructor(
     private readonly r: Rand,
@@ -92,7 +92,7 @@ class ArNoise {
 }
 
 /** Sample times every `dt` seconds with a little jitter, for `duration` seconds. */
-function times(r: Rand, duration: number, dt: number): number[] {
+export function times(r: Rand, duration: number, dt: number): number[] {
   const out: number[] = [];
   for (let t = 0; t <= duration; t += dt) out.push(Math.round(t + (t > 0 ? r.uniform(-0.1, 0.1) * dt : 0)));
   return out;

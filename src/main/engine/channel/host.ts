@@ -45,7 +45,8 @@ export async function hostEngine(kind: string, opts: HeadroomOptions = {}): Prom
   const lock = await acquireEngineLock({ dataDir, kind, channel: path, log: (l) => notices.push(l), probe: () => probeEngine(path) });
   let h: Headroom;
   try {
-    h = createHeadroom({ ...opts, dataDir });
+    // The engine resumes where the previous one stopped: detector state and leak verdicts from history.
+    h = createHeadroom({ warmStart: true, ...opts, dataDir });
   } catch (err) {
     lock.release();
     throw err;

@@ -28,8 +28,14 @@ export interface Analyzer extends SnapshotAnalyzer {
 /** A series not fed for this long (its group went away) is forgotten, keeping state bounded. */
 const FORGET_AFTER_MS = 10 * 60 * 1000;
 
-export function createAnalyzer(settings: Settings): Analyzer {
+export interface AnalyzerOptions {
+  /** Seeds the detector from recorded history before the first snapshot (detect/warm-start.ts). */
+  warmStart?: (detector: LeakDetector) => void;
+}
+
+export function createAnalyzer(settings: Settings, opts: AnalyzerOptions = {}): Analyzer {
   const detector = new LeakDetector(settings.detector);
+  opts.warmStart?.(detector);
   const recent = new RecentGrowth();
   const rules = new AlertRules(settings);
   const segmentKeys = new Map<string, string>();

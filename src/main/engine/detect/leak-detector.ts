@@ -74,6 +74,14 @@ export interface LeakEvent {
 
 export type DetectorOptions = Settings['detector'];
 
+/** A leak the previous engine was reporting when it stopped (from its recorded decisions). */
+export interface SeededLeak {
+  slopePerHour: number;
+  slopeLowPerHour?: number;
+  slopeHighPerHour?: number;
+  strength?: number;
+}
+
 /**
  * Internal constants. Exposed so the tests and the bench can measure the
  * alternatives; the defaults are the chosen method.
@@ -115,6 +123,12 @@ export interface DetectorTuning {
   /** End: recent slope below this × reported slope, with its upper bound below endHighFraction × reported slope. */
   endSlopeFraction: number;
   endHighFraction: number;
+  /** A series with no history is cold for this many minSpans after its first sample (cold-start rule). */
+  coldStartSpans: number;
+  /** While cold, a climb whose cautious time to the limit is under this many minSpans waits out the cold period ... */
+  coldHorizonSpans: number;
+  /** ... unless the limit is this many minSpans away or less: a runaway. */
+  coldRunawaySpans: number;
 }
 
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
@@ -139,6 +153,9 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   hardDropFraction: 0.5,
   endSlopeFraction: 0.25,
   endHighFraction: 0.6,
+  coldStartSpans: 8,
+  coldHorizonSpans: 24,
+  coldRunawaySpans: 3,
 };
 
 /** Why a window was or was not a leak (tests and debugging read it). */
@@ -152,7 +169,8 @@ export type WindowReason =
   | 'too-short'
   | 'half-flat'
   | 'decelerating'
-  | 'old-territory';
+  | 'old-territory'
+  | 'cold-start';
 
 export interface WindowVerdict {
   reason: WindowReason;
@@ -189,6 +207,8 @@ class SeriesState {
   /** Running typical sampling interval, for the gap test. */
   typicalDt = NaN;
   segStart = NaN;
+  /** End of the cold-start period (set at the series' first sample; -Infinity once seeded from history). */
+  coldUntil = NaN;
   limit: number | null = null;
   leaking = false;
   leakSlope = 0;
@@ -252,6 +272,8 @@ export class LeakDetector {
   private phiN = 0;
   private highPassReady = false;
   private highPassCut = 0;
+  /** True while `seed` feeds recorded history: buckets and high-water marks only, no verdicts. */
+  private seeding = false;
 
   constructor(opts: DetectorOptions, tuning: Partial<DetectorTuning> = {}) {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
@@ -305,6 +327,7 @@ export class LeakDetector {
     if (!Number.isFinite(t) || !Number.isFinite(value)) return [];
     const st = this.state(series);
     st.limit = limit !== null && Number.isFinite(limit) && limit > 0 ? limit : null;
+    if (Number.isNaN(st.coldUntil)) st.coldUntil = t + this.tuning.coldStartSpans * this.opts.minSpanSeconds;
     const events: LeakEvent[] = [];
     if (!Number.isNaN(st.lastT)) {
       const dt = t - st.lastT;
@@ -364,6 +387,66 @@ export class LeakDetector {
       st.lastT = NaN;
     }
     return events;
+  }
+
+  /**
+   * Feeds one recorded sample before the live ones (warm start, detect/warm-start.ts):
+   * buckets, segments and high-water marks are rebuilt as `push` would, but no
+   * verdict is made and no event raised until `endSeed`.
+   */
+  seed(series: string, t: number, value: number, limit: number | null): void {
+    this.seeding = true;
+    try {
+      this.push(series, t, value, limit);
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  /**
+   * Ends the seeding of a series: one verdict over everything seeded (for the
+   * trend and the noise scale), then the leak state the previous engine last
+   * recorded is restored as it was. A restart so resumes a leak being reported
+   * without waiting for new evidence, and raises none the previous run had not:
+   * a verdict that history alone would reach is left to the live samples.
+   */
+  endSeed(series: string, recorded: SeededLeak | null): void {
+    const st = this.states.get(series);
+    if (!st) return;
+    if (!st.open.empty) this.closeBucketSeeded(st);
+    this.evaluate(st, st.lastT, [], true);
+    const n = st.ring.size;
+    const level = n > 0 ? st.ring.valueAt(n - 1) : NaN;
+    if (recorded && recorded.slopePerHour > 0 && Number.isFinite(level)) {
+      st.leaking = true;
+      st.leakSlope = recorded.slopePerHour / 3600;
+      st.leakVerdict = null;
+      st.trend = {
+        series,
+        leaking: true,
+        slopePerHour: recorded.slopePerHour,
+        slopeLowPerHour: recorded.slopeLowPerHour ?? recorded.slopePerHour,
+        slopeHighPerHour: recorded.slopeHighPerHour ?? recorded.slopePerHour,
+        strength: recorded.strength ?? 0,
+        level,
+        limit: st.limit,
+        etaSeconds: etaFrom(recorded.slopePerHour / 3600, st.limit, level),
+        segmentStart: st.segStart,
+      };
+    } else if (st.leaking) {
+      st.leaking = false;
+      st.leakVerdict = null;
+      if (st.trend) st.trend = { ...st.trend, leaking: false };
+    }
+  }
+
+  private closeBucketSeeded(st: SeriesState): void {
+    this.seeding = true;
+    try {
+      this.closeBucket(st, st.lastT, []);
+    } finally {
+      this.seeding = false;
+    }
   }
 
   /** The latest trend of a series, or null before its first verdict. */
@@ -435,7 +518,8 @@ export class LeakDetector {
     const onEvict = (t: number, v: number) => st.highWater.add(t, v);
     st.ring.dropOlderThan(tm - this.opts.maxWindowSeconds, onEvict);
     st.ring.push(tm, m, c, onEvict);
-    this.evaluate(st, now, events);
+    // While seeding from history (warm start), only the buckets are rebuilt: the verdict comes once, in endSeed.
+    if (!this.seeding) this.evaluate(st, now, events);
   }
 
   /** A deep drop below everything seen lately: the process restarted or was OOM-killed. */
@@ -465,7 +549,7 @@ export class LeakDetector {
     return { event: 'leak.end', series: st.series, t, reason };
   }
 
-  private evaluate(st: SeriesState, now: number, events: LeakEvent[]): void {
+  private evaluate(st: SeriesState, now: number, events: LeakEvent[], everyWindow = false): void {
     const { T, V, C } = this;
     const n = st.ring.copyTo(T, V, C);
     if (n < 2) return;
@@ -490,7 +574,7 @@ export class LeakDetector {
     for (let k = sweep ? windows.length - 1 : -1; k >= 0; k--) {
       // A long window changes little from one bucket to the next: it is judged every W/32.
       const stride = Math.max(1, Math.floor(windows[k] / (WINDOW_REVISITS * this.bucketSeconds)));
-      if ((st.evaluations + k) % stride !== 0) continue;
+      if (!everyWindow && (st.evaluations + k) % stride !== 0) continue;
       const isFull = k === windows.length - 1;
       const verdict = this.judgeWindow(st, n, tEnd - windows[k] - 1e-9, isFull);
       if (!verdict) continue;
@@ -737,6 +821,13 @@ export class LeakDetector {
     }
     verdict.requiredSpan = required;
     if (span < required * 0.97) return { ...verdict, reason: 'too-short' };
+    // Cold start: with no history before the series began, a fast climb near the limit is what a login or an
+    // app start looks like (caches and services filling memory for half an hour, then flat). Such a climb waits
+    // out the cold period, when its flattening shows, unless the limit is only minutes away even at the low end
+    // of its slope: a runaway is still reported in minutes. Slower climbs are judged as usual.
+    if (tLast < st.coldUntil && cautiousEta !== null && cautiousEta < tu.coldHorizonSpans * this.opts.minSpanSeconds && cautiousEta >= tu.coldRunawaySpans * this.opts.minSpanSeconds) {
+      return { ...verdict, reason: 'cold-start' };
+    }
 
     if (tu.useHalves || tu.useDecel) {
       // Each half gets its own line (and noise), so a warm-up's curvature does not pass for noise.
