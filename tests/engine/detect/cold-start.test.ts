@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { replayCommand } from '../../../src/cli/replay.ts';
 import { LeakDetector, type LeakEvent } from '../../../src/main/engine/detect/leak-detector.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { repoRoot } from '../../helpers/cli.ts';
+import { repoRoot, tempHome } from '../../helpers/cli.ts';
 import { scoreEvents } from './score.ts';
 import { makeStartupTrace, STARTUP_LEAKS, STARTUP_NON_LEAKS } from './startup-traces.ts';
 
@@ -34,7 +34,7 @@ async function replayFixture(file: string): Promise<LeakEvent[]> {
   const lines: string[] = [];
   const errors: string[] = [];
   const prev = process.env.HEADROOM_HOME;
-  process.env.HEADROOM_HOME = join(FIXTURES, '.no-settings-here'); // the default detector settings, not a user's
+  process.env.HEADROOM_HOME = tempHome('hr-cold-'); // the default detector settings, not a user's (and nothing written beside the fixtures)
   try {
     assert.equal(await replayCommand([join(FIXTURES, file), '--json'], { out: (s) => lines.push(s), err: (s) => errors.push(s) }), 0, errors.join('\n'));
   } finally {
