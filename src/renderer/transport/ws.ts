@@ -8,6 +8,7 @@
  */
 
 import type { ApiError, HeadroomApi, InvokeChannel, PushChannel, PushChannels, Req, Res } from '../../shared/contract.ts';
+import { routeServerMessage, type PendingCall } from '../../shared/reply-router.ts';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -25,12 +26,6 @@ export interface SocketLike {
 export interface SocketClass {
   new (url: string): SocketLike;
   readonly OPEN: number;
-}
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: ApiError) => void;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 /** A fix waits out its grace period (seconds) before reporting: allow for it. */
@@ -67,7 +62,7 @@ export function createWsApi(url: string, Socket: SocketClass = globalSocketClass
   let retryMs = 500;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let closedForGood = false;
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, PendingCall>();
   /** Calls made while the socket is not open: resumed when it opens, failed when it is closed for good. */
   const waiting: { resume: () => void; fail: (e: ApiError) => void }[] = [];
   const pushListeners = new Map<string, Set<(p: unknown) => void>>();
@@ -97,22 +92,13 @@ export function createWsApi(url: string, Socket: SocketClass = globalSocketClass
       for (const w of waiting.splice(0)) w.resume();
     };
     sock.onmessage = (ev) => {
-      let msg: { id?: unknown; ok?: unknown; value?: unknown; error?: ApiError; push?: unknown; payload?: unknown };
+      let msg: unknown;
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
         return;
       }
-      if (typeof msg.push === 'string') {
-        for (const l of pushListeners.get(msg.push) ?? []) l(msg.payload);
-        return;
-      }
-      const p = typeof msg.id === 'number' ? pending.get(msg.id) : undefined;
-      if (!p) return;
-      pending.delete(msg.id as number);
-      clearTimeout(p.timer);
-      if (msg.ok === true) p.resolve(msg.value);
-      else p.reject(msg.error ?? { code: 'internal', message: 'malformed reply' });
+      routeServerMessage(msg, pending, pushListeners);
     };
     // A close always follows an error, and is where the socket is replaced; the `ws` package used
     // under Node would otherwise throw its errors (e.g. when closed while still connecting).

@@ -10,39 +10,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replayCommand } from '../../../src/cli/replay.ts';
 import { LeakDetector, type LeakEvent } from '../../../src/main/engine/detect/leak-detector.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { repoRoot, tempHome } from '../../helpers/cli.ts';
+import { repoRoot } from '../../helpers/cli.ts';
+import { replayJson } from './replay-json.ts';
 import { scoreEvents } from './score.ts';
 import { makeStartupTrace, STARTUP_LEAKS, STARTUP_NON_LEAKS } from './startup-traces.ts';
+import type { TraceLabel } from './synthetic.ts';
 
 const FIXTURES = join(repoRoot, 'tests', 'fixtures', 'traces');
 const SEEDS = Array.from({ length: 20 }, (_, i) => 2001 + i);
 
-interface Label {
-  file: string;
-  series: string;
-  leak: boolean;
-  onset_s?: number;
-  slope_per_hour?: number;
-  max_latency_s?: number;
-  why: string;
-}
-
-async function replayFixture(file: string): Promise<LeakEvent[]> {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const prev = process.env.HEADROOM_HOME;
-  process.env.HEADROOM_HOME = tempHome('hr-cold-'); // the default detector settings, not a user's (and nothing written beside the fixtures)
-  try {
-    assert.equal(await replayCommand([join(FIXTURES, file), '--json'], { out: (s) => lines.push(s), err: (s) => errors.push(s) }), 0, errors.join('\n'));
-  } finally {
-    if (prev === undefined) delete process.env.HEADROOM_HOME;
-    else process.env.HEADROOM_HOME = prev;
-  }
-  return lines.map((l) => JSON.parse(l)).filter((e) => e.event === 'leak.start' || e.event === 'leak.end');
-}
+type Label = TraceLabel & { file: string; series: string };
 
 function replay(shape: string, seed: number) {
   const tr = makeStartupTrace(shape, seed);
@@ -57,7 +36,7 @@ describe('first start, no history', () => {
   const labels: Label[] = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'));
   for (const label of labels) {
     it(`replaying ${label.file}: ${label.leak ? `reported within ${label.max_latency_s} s` : 'no alarm'} (${label.why})`, async () => {
-      const events = (await replayFixture(label.file)).filter((e) => e.series === label.series);
+      const events = (await replayJson(join(FIXTURES, label.file))).filter((e) => (e.event === 'leak.start' || e.event === 'leak.end') && e.series === label.series) as unknown as LeakEvent[];
       const score = scoreEvents(events, label);
       assert.ok(score.ok, `${label.file}: ${score.problem}`);
     });

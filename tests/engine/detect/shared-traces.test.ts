@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replayCommand } from '../../../src/cli/replay.ts';
 import { TRACES_DIR } from '../../helpers/shared.ts';
+import { replayJson } from './replay-json.ts';
 
 interface Label {
   file: string;
@@ -24,21 +24,6 @@ interface Label {
 
 const tracesDir = TRACES_DIR;
 
-async function replayJson(file: string): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const prev = process.env.HEADROOM_HOME;
-  process.env.HEADROOM_HOME = join(tracesDir, '.no-settings-here'); // the default detector settings, not a user's
-  try {
-    const code = await replayCommand([join(tracesDir, file), '--json'], { out: (s) => lines.push(s), err: (s) => errors.push(s) });
-    assert.equal(code, 0, errors.join('\n'));
-  } finally {
-    if (prev === undefined) delete process.env.HEADROOM_HOME;
-    else process.env.HEADROOM_HOME = prev;
-  }
-  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 describe('labelled shared traces', () => {
   it('the shared traces are there', () => {
     assert.ok(existsSync(join(tracesDir, 'labels.json')), `missing ${tracesDir}/labels.json: the tests need ../shared beside the repo`);
@@ -46,7 +31,7 @@ describe('labelled shared traces', () => {
   const labels: Label[] = existsSync(join(tracesDir, 'labels.json')) ? JSON.parse(readFileSync(join(tracesDir, 'labels.json'), 'utf8')) : [];
   for (const label of labels) {
     it(`${label.file}: ${label.leak ? 'leak' : 'no leak'} (${label.why})`, async () => {
-      const events = await replayJson(label.file);
+      const events = await replayJson(join(tracesDir, label.file));
       const starts = events.filter((e) => e.event === 'leak.start' && e.series === label.series);
       const summary = events.find((e) => e.event === 'summary' && e.series === label.series);
       assert.ok(summary, 'no summary line for the labelled series');

@@ -13,6 +13,7 @@
 import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { ApiError, HeadroomApi, InvokeChannel, PushChannel, PushChannels, Req, Res } from '../../../shared/contract.ts';
+import { routeServerMessage, type PendingCall } from '../../../shared/reply-router.ts';
 import { encodeFrame, FrameReader, FrameTooLarge, MAX_REPLY_FRAME_BYTES } from './frames.ts';
 import { acceptServerHello, clientHello, type EngineInfo } from './protocol.ts';
 
@@ -42,12 +43,6 @@ export class ChannelError extends Error {
   ) {
     super(message);
   }
-}
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: ApiError) => void;
-  timer: NodeJS.Timeout;
 }
 
 /** Connects and completes the hello; rejects with a ChannelError. */
@@ -120,7 +115,7 @@ function checkOwner(path: string): void {
 function makeClient(socket: Socket, engine: EngineInfo, callTimeoutMs: number) {
   let nextId = 1;
   let closed: string | null = null;
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, PendingCall>();
   const pushListeners = new Map<string, Set<(p: unknown) => void>>();
   const closeListeners = new Set<(reason: string) => void>();
 
@@ -137,21 +132,13 @@ function makeClient(socket: Socket, engine: EngineInfo, callTimeoutMs: number) {
   };
 
   const receive = (value: unknown) => {
-    const msg = (typeof value === 'object' && value !== null ? value : {}) as { id?: unknown; ok?: unknown; value?: unknown; error?: ApiError; push?: unknown; payload?: unknown; hello?: unknown };
-    if (msg.hello !== undefined && msg.error) {
+    const msg = value as { hello?: unknown; error?: ApiError } | null;
+    // A hello-shaped refusal can come at any time (a frame too long, the engine shutting down): it ends the connection.
+    if (msg && typeof msg === 'object' && msg.hello !== undefined && msg.error) {
       ended(`the engine closed the connection: ${String(msg.error.message).slice(0, 200)}`);
       return;
     }
-    if (typeof msg.push === 'string') {
-      for (const l of pushListeners.get(msg.push) ?? []) l(msg.payload);
-      return;
-    }
-    const p = typeof msg.id === 'number' ? pending.get(msg.id) : undefined;
-    if (!p) return;
-    pending.delete(msg.id as number);
-    clearTimeout(p.timer);
-    if (msg.ok === true) p.resolve(msg.value);
-    else p.reject(msg.error ?? { code: 'internal', message: 'malformed reply' });
+    routeServerMessage(value, pending, pushListeners);
   };
 
   const api: ChannelClient = {
