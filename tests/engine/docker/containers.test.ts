@@ -27,6 +27,9 @@ const names = {
   health: uniqueName('health'),
 };
 
+/** When the OOM container was started (seconds), for `docker events --since`. */
+let oomSince = '';
+
 const find = (list: ContainerStats[], name: string): ContainerStats | undefined => list.find((c) => c.name === name);
 
 before(async () => {
@@ -36,7 +39,10 @@ before(async () => {
   // Started together so they evolve while the growth test runs.
   docker('run', '-d', '--name', cleanup.container(names.unbounded), TEST_IMAGE, 'sh', '-c', 'trap "exit 0" TERM; x=$(head -c 3000000 /dev/zero | tr "\\0" a); while :; do sleep 1; done');
   docker('run', '-d', '--name', cleanup.container(names.loop), '--restart', 'on-failure:5', TEST_IMAGE, 'sh', '-c', 'exit 1');
-  docker('run', '-d', '--name', cleanup.container(names.oom), '--memory', '16m', TEST_IMAGE, 'sh', '-c', 'x=$(head -c 40000000 /dev/zero | tr "\\0" a); sleep 100');
+  // The OOM kill takes a child and PID 1 lives on: when PID 1 itself was killed, the exit could reach dockerd
+  // before the OOM event on a loaded machine, and Docker then records exit 137 without OOMKilled.
+  oomSince = (Date.now() / 1000).toFixed(3);
+  docker('run', '-d', '--name', cleanup.container(names.oom), '--memory', '16m', TEST_IMAGE, 'sh', '-c', 'trap "exit 0" TERM; (x=$(head -c 40000000 /dev/zero | tr "\\0" a)); while :; do sleep 1; done');
   docker(
     'run', '-d', '--name', cleanup.container(names.health),
     '--label', 'com.docker.compose.project=hr-test-project',
@@ -102,7 +108,17 @@ test('a --restart on-failure:5 container exiting 1 shows a restart loop', async 
 });
 
 test('an OOM-killed container is reported as such', async () => {
-  const c = await waitFor('the OOM kill', async () => find(await monitor.refreshContainers(), names.oom), (c) => c?.oomKilled === true, 20_000);
+  // Docker sets OOMKilled when the container exits after an OOM kill it has recorded (its "oom" event):
+  // wait for that event, then stop the container.
+  await waitFor(
+    'dockerd to record the OOM kill',
+    () => docker('events', '--since', oomSince, '--until', (Date.now() / 1000).toFixed(3), '--filter', `container=${names.oom}`, '--filter', 'event=oom', '--format', '{{.Action}}'),
+    (out) => out.includes('oom'),
+    60_000,
+    500,
+  );
+  docker('stop', '-t', '10', names.oom);
+  const c = await waitFor('the OOM kill', async () => find(await monitor.refreshContainers(), names.oom), (c) => c?.oomKilled === true, 60_000);
   assert.equal(c!.state, 'exited');
   assert.equal(c!.memUsageBytes, null, 'no stats for a stopped container');
   assert.equal(c!.memLimitBytes, 16 * MiB);
