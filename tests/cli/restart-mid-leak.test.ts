@@ -79,6 +79,9 @@ describe('a restart mid-leak', { timeout: 900_000 }, () => {
     const leak = firingLeak(firstPush);
     assert.ok(leak, `the leak alert is in the first push after the restart: ${JSON.stringify(firstPush.map((a) => a.title))}`);
     assert.match(second.err(), new RegExp(`leaks resumed: .*${SERIES.replace(/\./g, '\\.')}`));
+    // Resumed, not fired anew: the same alert since the same moment, so it is not announced a second time.
+    assert.equal(leak.since, firingLeak(before)?.since, 'the resumed alert keeps its original since');
+    assert.match(second.err(), new RegExp(`alerts: resumed from the previous run: .*${leak.id.replace(/\./g, '\\.')}`));
     const firingIds = (as: Alert[]) => as.filter((a) => a.state === 'firing').map((a) => a.id).sort();
     for (const id of firingIds(firstPush)) assert.ok(firingIds(before).includes(id), `alert ${id} is new after the restart`);
     const trendsAfter = (await c.invoke('trends:list', undefined)).filter((t) => t.leaking).map((t) => t.series);

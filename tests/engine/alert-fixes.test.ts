@@ -22,9 +22,9 @@ import { alert, fix } from './tray/fixtures.ts';
 
 describe('alert → fix links', () => {
   it('links each alert to the fixes that name it, best first, without touching its input', () => {
-    const a = alert({ id: 'a' });
-    const b = alert({ id: 'b' });
-    const gone = alert({ id: 'c', state: 'resolved', resolvedAt: 1 });
+    const a = alert({ id: 'a', title: 'a' });
+    const b = alert({ id: 'b', title: 'b' });
+    const gone = alert({ id: 'c', title: 'c', state: 'resolved', resolvedAt: 1 });
     const fixes: FixProposal[] = [fix({ id: 'f1', title: 'one', alertIds: ['a', 'c'] }), fix({ id: 'f2', title: 'two', alertIds: ['a', 'b'] })];
     const out = linkFixes([a, b, gone], fixes);
     assert.deepEqual(out.map((x) => [x.id, x.fixIds]), [['a', ['f1', 'f2']], ['b', ['f2']], ['c', []]], 'a resolved alert offers no fix');

@@ -6,8 +6,10 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Alert } from '../../shared/model.ts';
 import { createAnalyzer } from './detect/analyzer.ts';
 import { warmStartDetector } from './detect/warm-start.ts';
+import { firingAtLastStop } from './decisions/read.ts';
 import { createDockerMonitor, type DockerMonitor } from './collectors/docker/index.ts';
 import { Engine } from './engine.ts';
 import { HistoryStore } from './history/store.ts';
@@ -60,7 +62,11 @@ export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
   const useDocker = opts.docker ?? settings.get().docker.enabled;
   const docker = useDocker ? createDockerMonitor({ settings: settings.get(), log }) : null;
   const detectorSettings = settings.get().detector;
+  // A warm start also resumes the alerts the previous run left firing (no second notification, same `since`).
+  const resumedAlerts = opts.warmStart && history ? resumableAlerts(history, detectorSettings.maxWindowSeconds, log) : [];
+  if (resumedAlerts.length > 0) log(`alerts: resumed from the previous run: ${resumedAlerts.map((a) => a.id).join(', ')}`);
   const analyzer = createAnalyzer(settings.get(), {
+    resumeAlerts: resumedAlerts,
     warmStart:
       opts.warmStart && history
         ? (detector) => {
@@ -77,6 +83,7 @@ export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
     analyzer,
     containers: docker,
     procRoot: opts.procRoot,
+    resumedAlerts,
   });
 
   const remedies = createRemedies({ settings: () => settings.get(), log, history, docker, engine });
@@ -98,4 +105,15 @@ export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
       history?.close();
     },
   };
+}
+
+/** The alerts the previous run left firing, from its recorded transitions; none when history cannot say. */
+function resumableAlerts(history: HistoryStore, windowSeconds: number, log: (line: string) => void): Alert[] {
+  try {
+    // As far back as the warm start reads: the previous run's engine.start is within it, or nothing is resumed.
+    return firingAtLastStop(history.events(Date.now() - 6 * windowSeconds * 1000)).map((a) => ({ ...a, detail: '' }));
+  } catch (err) {
+    log(`alerts: could not read the previous run's alerts (${(err as Error).message}); they fire again when sustained`);
+    return [];
+  }
 }

@@ -104,6 +104,8 @@ export interface EngineDeps {
   clock?: EngineClock;
   /** Wall clock only (older form of `clock`; the monotonic clock stays the system's). */
   now?: () => number;
+  /** Alerts a previous run left firing, which the analyzer resumed: recorded as still firing, not fired anew. */
+  resumedAlerts?: readonly Alert[];
 }
 
 export interface EngineEvents {
@@ -159,6 +161,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.processes = createProcessCollector(s.groups.rules, this.platform.processes);
     this.fds = createFdCollector(this.processes.table);
     this.decisions = deps.history ? new DecisionRecorder(deps.history) : null;
+    if (deps.resumedAlerts) this.decisions?.resume(deps.resumedAlerts);
     for (const p of this.processes.setRules(s.groups.rules)) deps.log(p);
   }
 

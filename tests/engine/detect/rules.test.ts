@@ -143,6 +143,19 @@ describe('alert rules', () => {
     assert.match(r.transitions[0].title, /^crashy is restarting in a loop: 12 restarts in ~10 min \(27 in total\)/);
   });
 
+  it('resume: an alert the previous run left firing fires from the first tick with its since and no new transition', () => {
+    const rules = new AlertRules(settings());
+    const was: Alert = { id: 'mem.used', rule: 'mem.used', severity: 'warning', state: 'firing', title: 'old', detail: '', culprit: null, since: -3600 * S, resolvedAt: null, fixIds: ['old-fix'] };
+    rules.resume([was]);
+    let r = run(rules, 0, 0, (t) => snapshot(t, 80));
+    assert.deepEqual(r.transitions, []);
+    assert.equal(firing(r.alerts, 'mem.used')?.since, -3600 * S);
+    assert.deepEqual(firing(r.alerts, 'mem.used')?.fixIds, [], 'fixes are linked afresh by the engine');
+    // Its condition gone on a later tick: it resolves like any other.
+    r = run(rules, 10 * S, 10 * S, (t) => snapshot(t, 40));
+    assert.deepEqual(r.transitions.map((x) => [x.id, x.state]), [['mem.used', 'resolved']]);
+  });
+
   it('docker disk waste above its threshold alerts with the reclaimable bytes; named volumes are not counted', () => {
     const rules = new AlertRules(settings({ dockerReclaimableBytes: 1 * GB }));
     const disk = (dangling: number) => ({

@@ -8,7 +8,7 @@ import { isSafeCommand } from '../../../src/main/engine/report/findings.ts';
 import { renderHtml } from '../../../src/main/engine/report/html.ts';
 import { renderMarkdown } from '../../../src/main/engine/report/markdown.ts';
 import { DecisionRecorder, UPDATE_EVERY_MS } from '../../../src/main/engine/decisions/record.ts';
-import { readDecisions } from '../../../src/main/engine/decisions/read.ts';
+import { firingAtLastStop, readDecisions } from '../../../src/main/engine/decisions/read.ts';
 import { bucketize, counterIncrease, findGaps, increaseSince, maxIncreaseWithin, medianSpacingMs, peakPoint, tableStepMs } from '../../../src/main/engine/report/series-stats.ts';
 import { niceByteStep, niceStep, renderLineChart } from '../../../src/main/engine/report/svg-chart.ts';
 import type { Alert, LeakTrend } from '../../../src/shared/model.ts';
@@ -108,6 +108,19 @@ describe('engine decisions in history', () => {
       [30, 'alert.resolved', 'warning', []],
     ]);
     assert.equal(read.leaking.size, 0);
+  });
+
+  it('finds the alerts the previous run left firing (since its engine.start)', () => {
+    const ev = (t: number, kind: string, id: string) => ({ t, kind, detail: JSON.stringify({ id, rule: 'r', severity: 'warning', state: 'firing', title: id, culprit: null, since: t, resolvedAt: null, fixIds: [] }) });
+    const events = [
+      ev(1, 'alert.fired', 'from-an-older-run'),
+      { t: 2, kind: 'engine.start', detail: null },
+      ev(3, 'alert.fired', 'a'),
+      ev(4, 'alert.fired', 'b'),
+      ev(5, 'alert.resolved', 'b'),
+      ev(6, 'alert.escalated', 'a'),
+    ];
+    assert.deepEqual(firingAtLastStop(events).map((a) => [a.id, a.state, a.since]), [['a', 'firing', 6]]);
   });
 });
 

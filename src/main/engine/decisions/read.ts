@@ -129,3 +129,22 @@ function parseAlert(detail: string | null): RecordedAlert | null {
     fixIds: Array.isArray(o.fixIds) ? o.fixIds.filter((x): x is string => typeof x === 'string') : [],
   } satisfies Omit<Alert, 'detail'> & Pick<Alert, 'state'>;
 }
+
+/**
+ * The alerts the previous engine run left firing: each id's last transition
+ * since the latest `engine.start` was `alert.fired` or `alert.escalated`. The
+ * engine resumes them at start (rules, recorder), so a restart neither hides
+ * a live problem until it is sustained again nor announces it a second time.
+ */
+export function firingAtLastStop(events: readonly DecisionEvent[]): RecordedAlert[] {
+  const firing = new Map<string, RecordedAlert>();
+  for (const e of [...events].sort((a, b) => a.t - b.t)) {
+    if (e.kind === 'engine.start') firing.clear();
+    if (!ALERT_KINDS.has(e.kind)) continue;
+    const a = parseAlert(e.detail);
+    if (a === null) continue;
+    if (e.kind === 'alert.resolved') firing.delete(a.id);
+    else firing.set(a.id, { ...a, state: 'firing', resolvedAt: null });
+  }
+  return [...firing.values()];
+}

@@ -44,6 +44,14 @@ export class DecisionRecorder {
 
   constructor(private readonly sink: EventSink) {}
 
+  /**
+   * What a previous run left standing and this run resumed: those alerts are
+   * not recorded as fired again, and their resolution is recorded.
+   */
+  resume(alerts: readonly Alert[]): void {
+    for (const a of alerts) if (a.state === 'firing') this.firing.set(a.id, a.severity);
+  }
+
   /** Records the leak verdicts that changed since the last call (and refreshes long-lasting ones). Runs every tick. */
   trends(t: number, trends: readonly LeakTrend[]): void {
     const call = ++this.calls;

@@ -31,6 +31,8 @@ const FORGET_AFTER_MS = 10 * 60 * 1000;
 export interface AnalyzerOptions {
   /** Seeds the detector from recorded history before the first snapshot (detect/warm-start.ts). */
   warmStart?: (detector: LeakDetector) => void;
+  /** Alerts the previous run left firing, resumed by the rules (decisions/read.ts firingAtLastStop). */
+  resumeAlerts?: readonly Alert[];
 }
 
 export function createAnalyzer(settings: Settings, opts: AnalyzerOptions = {}): Analyzer {
@@ -38,6 +40,7 @@ export function createAnalyzer(settings: Settings, opts: AnalyzerOptions = {}): 
   opts.warmStart?.(detector);
   const recent = new RecentGrowth();
   const rules = new AlertRules(settings);
+  if (opts.resumeAlerts) rules.resume(opts.resumeAlerts);
   const segmentKeys = new Map<string, string>();
   const groupPids = new Map<string, number[]>();
   const lastFed = new Map<string, number>();

@@ -66,6 +66,18 @@ export class AlertRules {
     for (const st of this.states.values()) if (st.phase === 'pending') st.pendingSince += deltaMs;
   }
 
+  /**
+   * Alerts a previous run of the engine left firing (decisions/read.ts): they
+   * fire again from the first tick with their original `since` and no new
+   * transition, and resolve on that tick if their condition no longer holds.
+   */
+  resume(alerts: readonly Alert[]): void {
+    for (const a of alerts) {
+      if (a.state !== 'firing' || this.states.has(a.id)) continue;
+      this.states.set(a.id, { phase: 'firing', pendingSince: a.since, alert: { ...a, fixIds: [] } });
+    }
+  }
+
   /** Evaluates every rule; returns the current alerts and those whose state changed now. */
   evaluate(s: Snapshot, trends: readonly LeakTrend[], now = s.t): { alerts: Alert[]; transitions: Alert[] } {
     const a = this.settings.alerts;
