@@ -132,6 +132,8 @@ export const double = {
   notifications: [] as NotificationDouble[],
   windows: [] as BrowserWindowDouble[],
   messageBoxes: [] as MessageBoxCall[],
+  /** dialog.showErrorBox calls (the app names another engine on its data folder, and quits). */
+  errorBoxes: [] as { title: string; content: string }[],
   /** The button a message box answers with; by default its cancel button, so nothing is confirmed unasked. */
   answerMessageBox: (options: MessageBoxOptions): number => options.cancelId ?? options.buttons?.length ?? 0,
   openedExternally: [] as string[],
@@ -350,7 +352,10 @@ export const dialog = {
   showSaveDialog(): Promise<SaveDialogReturnValue> {
     return Promise.resolve({ canceled: true, filePath: '' });
   },
-} satisfies Pick<Dialog, 'showMessageBox' | 'showSaveDialog'>;
+  showErrorBox(title: string, content: string): void {
+    double.errorBoxes.push({ title, content });
+  },
+} satisfies Pick<Dialog, 'showMessageBox' | 'showSaveDialog' | 'showErrorBox'>;
 
 export const shell = {
   openExternal(url: string): Promise<void> {

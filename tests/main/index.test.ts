@@ -19,6 +19,9 @@ import type { Alert, FixProposal, FixResult } from '../../src/shared/model.ts';
 import { parseRoute } from '../../src/renderer/routes.ts';
 import { arrangeAlerts } from '../../src/renderer/views/alert-layout.ts';
 import { isAlive, ProcessSwarm } from '../helpers/procs.ts';
+import { hostEngine, probeEngine } from '../../src/main/engine/channel/host.ts';
+import { EngineLockedError } from '../../src/main/engine/channel/lock.ts';
+import { channelPath } from '../../src/main/engine/channel/protocol.ts';
 import { double, frame, ipcMain, type BrowserWindowDouble } from './electron-double.ts';
 import { appHome, stopExcessFix, SWARM_MAX, targetPids, uniqueName, waitFor } from './support.ts';
 
@@ -65,6 +68,14 @@ describe('electron double: the app from index.ts on Linux', () => {
     assert.equal(win.webContents.navigate('https://example.com/'), false, 'navigation away is denied');
     assert.deepEqual(double.openedExternally, ['https://example.com/'], 'and opened in the browser instead');
     await waitFor(() => win.webContents.sent.some((m) => m.channel === 'snapshot:push'), 'a snapshot pushed to the page');
+  });
+
+  test('electron double: the app is the engine of its data folder: it holds the lock, and a second engine is refused by name', async () => {
+    const running = await probeEngine(channelPath(home.dir));
+    assert.equal(running?.kind, 'desktop', 'the local channel answers as the desktop app');
+    assert.equal(running?.pid, process.pid);
+    await assert.rejects(hostEngine('serve', { dataDir: home.dir, docker: false }), (err: Error) => err instanceof EngineLockedError && /desktop \(PID \d+/.test(err.message));
+    assert.deepEqual(double.errorBoxes, []);
   });
 
   test('electron double: on Linux a notification has no button; its click opens the window on the alert with its fix in view', async () => {
