@@ -37,7 +37,7 @@ export function renderSnapshot(s: Snapshot, opts: { maxGroups?: number } = {}): 
   else {
     lines.push(`Zombies (${s.zombies.length}) — only their parent can reap them`);
     for (const z of s.zombies.slice(0, 20)) {
-      lines.push(`  ${z.pid} ${safeText(z.name, 64)}  parent ${z.ppid} ${safeText(z.parentName, 64)}  seen ${formatDuration(z.sinceSeconds)}`);
+      lines.push(`  ${z.pid} ${safeText(z.name, 64)}  parent ${z.ppid} ${safeText(z.parentName, 64)}  a zombie for ${formatDuration(z.sinceSeconds)}`);
     }
   }
   if (s.orphans.length === 0) lines.push('Orphans    none');

@@ -205,23 +205,20 @@ export function collectFindings(ctx: ReportContext): Finding[] {
 
   // Zombies, by parent: the parent is the only one that can reap them.
   if (live) {
-    const byParent = new Map<number, { name: string; pids: number[]; known: boolean }>();
+    const byParent = new Map<number, { name: string; pids: number[]; oldest: number }>();
     const minSeconds = a.zombieSeconds;
     for (const z of live.snapshot.zombies) {
       // A zombie lasts a moment between a child's exit and its parent's wait(): only a lasting one is a finding.
-      // Seen for long enough by this engine, or (a fresh scan, which cannot tell) at least started long enough ago.
-      const started = live.processStarts[z.pid];
-      const lasting = z.sinceSeconds >= minSeconds;
-      const maybeLasting = !lasting && started !== undefined && live.snapshot.t - started >= minSeconds * 1000;
-      if (!lasting && !maybeLasting) continue;
-      const e = byParent.get(z.ppid) ?? { name: z.parentName, pids: [], known: true };
+      // Its age comes from the kernel (exit seen by the engine, else its start time), so a fresh scan knows it too.
+      if (z.sinceSeconds < minSeconds) continue;
+      const e = byParent.get(z.ppid) ?? { name: z.parentName, pids: [], oldest: 0 };
       e.pids.push(z.pid);
-      e.known = e.known && lasting;
+      e.oldest = Math.max(e.oldest, z.sinceSeconds);
       byParent.set(z.ppid, e);
     }
     for (const [ppid, e] of [...byParent.entries()].sort((x, y) => x[0] - y[0])) {
       const zs = `${e.pids.length} zombie${e.pids.length === 1 ? '' : 's'} (PID ${e.pids.sort((x, y) => x - y).join(', ')})`;
-      const since = e.known ? `for at least ${formatDuration(minSeconds).replace('~', '')}` : 'in this scan (how long they have been zombies is not known)';
+      const since = `for ${formatDuration(e.oldest)}`;
       const init = ppid === 1;
       out.push({
         key: `zombies:${ppid}`,

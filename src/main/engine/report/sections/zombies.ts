@@ -31,12 +31,12 @@ export function zombiesSection(ctx: ReportContext): ReportSection {
   } else {
     blocks.push({
       kind: 'p',
-      text: 'A zombie has already exited and holds no memory, only a process-table entry. It cannot be killed; only its parent can reap it, so the remedy is always about the parent.',
+      text: 'A zombie has already exited and holds no memory, only a process-table entry. It cannot be killed; only its parent can reap it, so the remedy is always about the parent. How long each has been a zombie counts from its exit where the engine saw it exit, else from its start in the kernel (an upper bound: it exited some time after).',
     });
     const zs = [...s.zombies].sort((a, b) => a.ppid - b.ppid || a.pid - b.pid);
     blocks.push({
       kind: 'table',
-      head: ['PID', 'Name', 'Parent (must reap it)', 'Parent started', 'Zombie started', 'Seen as zombie for'],
+      head: ['PID', 'Name', 'Parent (must reap it)', 'Parent started', 'Zombie started', 'A zombie for'],
       align: ['r', 'l', 'l', 'l', 'l', 'r'],
       rows: zs.map((z) => [
         String(z.pid),
@@ -44,8 +44,8 @@ export function zombiesSection(ctx: ReportContext): ReportSection {
         `${z.ppid} ${code(z.parentName)}`,
         startedAt(z.ppid),
         startedAt(z.pid),
-        // The engine counts from when it first saw the zombie: from a fresh scan that says nothing, so only longer spans are shown.
-        z.sinceSeconds >= 60 ? `at least ${formatDuration(z.sinceSeconds)}` : 'not known (first seen by this scan)',
+        // Ages come from the kernel (the engine's exit sighting, else the start time), so a fresh scan knows them too.
+        formatDuration(z.sinceSeconds),
       ]),
     });
   }
