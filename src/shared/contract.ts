@@ -46,6 +46,40 @@ export interface InvokeChannels {
   'history:export': { req: { series: string; sinceMs: number }; res: string };
   /** The audit log of fixes run, most recent first (`headroom log` attached to an engine). */
   'audit:list': { req: { limit: number }; res: AuditLogEntry[] };
+  /** The processes of one application, from the engine's process table (the window's drill-down). */
+  'group:processes': { req: { group: string }; res: ProcessRow[] };
+  /** The last log lines of a container the engine lists, read on demand (bounded). */
+  'container:logs': { req: { id: string; lines?: number }; res: ContainerLogs };
+}
+
+/** One process of an application, as the drill-down shows it. */
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  /** The parent's name, when the parent is in the process table. */
+  parentName: string | null;
+  name: string;
+  /** Kernel state letter: R running, S sleeping, D disk wait, Z zombie, T stopped, … */
+  state: string;
+  /** Epoch ms the process started (its kernel start time). */
+  startedAt: number;
+  rssBytes: number;
+  cpuPercent: number;
+  threads: number;
+  /** null until the fd pass has counted them, or when unreadable. */
+  fds: number | null;
+  cmdline: string;
+  /** Ids of the planner's current fixes that act on this process (its own fixes), best first. */
+  fixIds: string[];
+}
+
+export interface ContainerLogs {
+  id: string;
+  name: string;
+  /** Oldest first. */
+  lines: string[];
+  /** True when the engine sent more than is kept (the oldest part was dropped). */
+  truncated: boolean;
 }
 
 /** One row of the fix audit log, as it crosses a process boundary (remedies' AuditEntry has this shape). */
@@ -93,6 +127,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'report:export',
   'history:export',
   'audit:list',
+  'group:processes',
+  'container:logs',
 ];
 
 export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push'];

@@ -113,6 +113,8 @@ export interface ContainerStats {
   cpuPercent: number | null;
   oomKilled: boolean;
   startedAt: string | null;
+  /** Exit code of the last run once the container has stopped (137 after a kill); null while running or never started. */
+  exitCode?: number | null;
 }
 
 export interface DockerDiskWaste {

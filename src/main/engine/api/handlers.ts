@@ -12,7 +12,10 @@
 import type { ApiError, AuditLogEntry, HistoryQuery, HistorySeries, InvokeChannel, Req, Res } from '../../../shared/contract.ts';
 import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
+import type { DockerClient } from '../collectors/docker/client.ts';
+import { MAX_LOG_LINES, readContainerLogs } from '../collectors/docker/logs.ts';
 import { FIX_ID_PATTERN } from '../remedies/proposal-id.ts';
+import { groupProcesses, type ProcessTableEntry } from './group-processes.ts';
 import { exportReportFor } from '../report/api.ts';
 import type { HistoryEvent } from '../report/types.ts';
 import { FixError } from '../remedies/types.ts';
@@ -35,7 +38,11 @@ export interface ApiDeps {
     alerts(): Alert[];
     trends(): LeakTrend[];
     settingsChanged(): void;
+    /** The live process table (Engine.processes), for the drill-down; absent: group:processes is refused. */
+    processes?: { table: { entries: ReadonlyMap<number, ProcessTableEntry> } };
   };
+  /** The Docker monitor (for container:logs); null or absent when Docker is not watched. */
+  docker?: { containers(): { id: string; name: string }[]; client(): DockerClient | null } | null;
   settings: {
     get(): Settings;
     /** Validates the whole patched result and throws SettingsError without changing anything on a bad patch. */
@@ -135,6 +142,22 @@ function parseAuditList(arg: unknown): Req<'audit:list'> {
   return { limit: expectInteger(rec.limit, 'limit', 1, 100000) };
 }
 
+function parseGroupProcesses(arg: unknown): Req<'group:processes'> {
+  const rec = expectObject(arg, ['group']);
+  // Group names come from argv[0], which any process can make long (`exec -a`): bounded like the other strings, not like series names.
+  return { group: expectString(rec.group, 'group', 4096, SERIES_PATTERN) };
+}
+
+/** Container ids (hex) and names (Docker's own rule); which one it is, is checked against the engine's list. */
+const CONTAINER_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+function parseContainerLogs(arg: unknown): Req<'container:logs'> {
+  const rec = expectObject(arg, ['id', 'lines'], ['id']);
+  const out: Req<'container:logs'> = { id: expectString(rec.id, 'id', 128, CONTAINER_REF) };
+  if (rec.lines !== undefined) out.lines = expectInteger(rec.lines, 'lines', 1, MAX_LOG_LINES);
+  return out;
+}
+
 const none = (arg: unknown): void => expectNothing(arg);
 
 function buildTable(deps: ApiDeps): Table {
@@ -180,6 +203,28 @@ function buildTable(deps: ApiDeps): Table {
         const h = history();
         if (!h.exportCsv) throw new ApiFailure('refused', 'this history cannot export traces');
         return h.exportCsv(series, sinceMs);
+      },
+    },
+    'group:processes': {
+      parse: parseGroupProcesses,
+      handle: ({ group }) => {
+        const table = deps.engine.processes?.table.entries;
+        const snap = deps.engine.latest();
+        if (!table || !snap) throw new ApiFailure('refused', 'no process table yet');
+        const rows = groupProcesses(snap, table, deps.remedies.list(), group);
+        if (rows === null) throw new ApiFailure('not-found', `no application "${group.slice(0, 60)}" right now`);
+        return rows;
+      },
+    },
+    'container:logs': {
+      parse: parseContainerLogs,
+      handle: async ({ id, lines }) => {
+        const client = deps.docker?.client() ?? null;
+        if (!client) throw new ApiFailure('refused', 'Docker is not being watched or not reachable');
+        // Only a container the engine itself lists: the id or name is a key into its list, never passed through as is.
+        const c = deps.docker?.containers().find((x) => x.id === id || x.name === id || (id.length >= 12 && x.id.startsWith(id)));
+        if (!c) throw new ApiFailure('not-found', `no container "${id.slice(0, 60)}" in the engine's list`);
+        return readContainerLogs(client, c.id, c.name, lines ?? 50);
       },
     },
     'audit:list': {

@@ -137,6 +137,8 @@ export interface DockerClient {
    * readings. Engines before API 1.41 ignore one-shot and fill precpu.
    */
   containerStats(id: string): Promise<ApiContainerStats>;
+  /** The last `tail` log lines, stdout and stderr, as the engine sends them (framed unless the container has a TTY). Optional: test doubles may leave it out. */
+  containerLogs?(id: string, tail: number): Promise<Buffer>;
   systemDf(): Promise<ApiSystemDf>;
   inspectImage(id: string): Promise<ApiImageInspect>;
   inspectVolume(name: string): Promise<ApiVolumeInspect>;
@@ -215,6 +217,9 @@ export function createDockerClient(endpoint: DockerEndpoint, opts: DockerClientO
     async containerStats(id) {
       const opts = { stream: false, 'one-shot': true } as unknown as { stream: false };
       return (await docker.getContainer(id).stats(opts)) as unknown as ApiContainerStats;
+    },
+    async containerLogs(id, tail) {
+      return await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false, timestamps: false });
     },
     async systemDf() {
       return (await docker.df()) as ApiSystemDf;

@@ -105,6 +105,8 @@ export function toContainerStats(
     cpuPercent: fig.cpuPercent,
     oomKilled: inspect.State?.OOMKilled === true,
     startedAt: startedAtOrNull(inspect.State?.StartedAt),
+    // Meaningful only once it has stopped; a running container's last exit code would mislead.
+    exitCode: !inspect.State?.Running && startedAtOrNull(inspect.State?.StartedAt) !== null && typeof inspect.State?.ExitCode === 'number' ? inspect.State.ExitCode : null,
   };
 }
 
