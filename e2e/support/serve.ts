@@ -26,14 +26,16 @@ export interface ServeOptions {
   /** Runs on the fresh data directory before the engine opens it (e.g. to seed history). */
   prepare?: (home: string) => void;
   args?: string[];
+  /** Watch the system dockerd (default: `--no-docker`). */
+  docker?: boolean;
 }
 
-/** Starts `headroom serve --port 0 --no-open --no-docker` with `settings` in a fresh HEADROOM_HOME. */
+/** Starts `headroom serve --port 0 --no-open --no-docker` (Docker with `docker: true`) with `settings` in a fresh HEADROOM_HOME. */
 export async function startServe(settings: Record<string, unknown>, opts: ServeOptions = {}): Promise<ServeProcess> {
   const home = mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
   writeFileSync(join(home, 'settings.json'), JSON.stringify({ version: 1, ...settings }));
   opts.prepare?.(home);
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin', 'headroom.mjs'), 'serve', '--port', '0', '--no-open', '--no-docker', ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [join(repoRoot, 'bin', 'headroom.mjs'), 'serve', '--port', '0', '--no-open', ...(opts.docker ? [] : ['--no-docker']), ...(opts.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, HEADROOM_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,20 +11,25 @@ import { byId, h } from './dom.ts';
 import { DEFAULT_RANGE, RANGES } from './history.ts';
 import { alertsLinkText, overheadText, statusText } from './labels.ts';
 import { parseRoute, type ViewId } from './routes.ts';
+import { SearchQuery } from './search.ts';
 import { Store } from './state.ts';
 import { createAlerts } from './views/alerts.ts';
 import { createApplications } from './views/applications.ts';
 import { createContainers } from './views/containers.ts';
 import { openExportDialog } from './views/export-report.ts';
 import { createOverview } from './views/overview.ts';
+import { worstSeverity } from './views/overview-model.ts';
 import { createSettings } from './views/settings.ts';
 import type { View, ViewContext } from './views/view.ts';
 
-/** The views, by route (routes.ts). Each is built the first time it is shown, so start-up pays for the first one only. */
-const VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View }[] = [
-  { id: 'overview', title: 'Overview', create: createOverview },
-  { id: 'applications', title: 'Applications', create: createApplications },
-  { id: 'containers', title: 'Containers', create: createContainers },
+/**
+ * The views, by route (routes.ts). Each is built the first time it is shown, so start-up pays for the first one only.
+ * `ranged`: its charts follow the time-range control; `searched`: it filters by the search box. Each control shows only where it applies.
+ */
+const VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View; ranged?: boolean; searched?: boolean }[] = [
+  { id: 'overview', title: 'Overview', create: createOverview, ranged: true },
+  { id: 'applications', title: 'Applications', create: createApplications, ranged: true, searched: true },
+  { id: 'containers', title: 'Containers', create: createContainers, searched: true },
   { id: 'alerts', title: 'Alerts & fixes', create: createAlerts },
   { id: 'settings', title: 'Settings', create: createSettings },
 ];
@@ -32,7 +37,8 @@ const VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View }[]
 const store = new Store(conn.api);
 const win = new TimeWindow(DEFAULT_RANGE.ms);
 // History boot.js already asked for (boot.ts): the overview takes it instead of asking again.
-const ctx: ViewContext = { api: conn.api, store, win, earlyHistory: window.headroomEarlyHistory ?? null };
+const search = new SearchQuery();
+const ctx: ViewContext = { api: conn.api, store, win, earlyHistory: window.headroomEarlyHistory ?? null, search };
 delete window.headroomEarlyHistory;
 const built = new Map<ViewId, View>();
 
@@ -65,15 +71,24 @@ for (const r of RANGES) {
   ranges.append(input, h('label', { for: id }, r.label));
 }
 
+// ── Search: applications, processes and containers filter as you type.
+const searchBox = byId<HTMLInputElement>('search');
+searchBox.addEventListener('input', () => search.set(searchBox.value));
+
 // ── Export report… (the same report as the tray's).
 const exportButton = byId<HTMLButtonElement>('export');
 exportButton.addEventListener('click', () => void openExportDialog(conn.api).then(() => exportButton.focus()));
 
-// ── Alert count on the nav link, so a firing alert is visible from every view.
+// ── Alert count and worst severity on the nav link, so a firing alert is visible from every view.
 store.subscribe((key) => {
   if (key !== 'alerts') return;
   const link = links.get('alerts');
-  if (link) link.textContent = alertsLinkText(store.state.alerts);
+  if (!link) return;
+  const worst = worstSeverity(store.state.alerts);
+  link.textContent = alertsLinkText(store.state.alerts);
+  if (worst) link.append(' ', h('span', { class: `badge sev-${worst}` }, worst));
+  if (worst) link.dataset.severity = worst;
+  else delete link.dataset.severity;
 });
 
 // ── Overhead: Headroom's own cost, always in the corner.
@@ -116,6 +131,8 @@ function route(): void {
     else a.removeAttribute('aria-current');
   }
   document.title = `${entry.title} · Headroom`;
+  ranges.hidden = !entry.ranged;
+  searchBox.hidden = !entry.searched;
   view.show(param);
 }
 window.addEventListener('hashchange', route);

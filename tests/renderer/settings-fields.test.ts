@@ -87,8 +87,9 @@ describe('formatValue', () => {
 describe('labels and errors', () => {
   test('written labels for known settings, words for the rest', () => {
     assert.equal(labelFor('history.rawHours'), 'Full resolution (hours)');
-    assert.equal(labelFor('detector.maxWindowSeconds'), 'Max Window Seconds');
-    assert.equal(labelFor('intervals.systemMs'), 'System Ms');
+    assert.equal(labelFor('detector.maxWindowSeconds'), 'Look back at most (hours)');
+    assert.equal(labelFor('intervals.systemMs'), 'Measure memory and load every (seconds)');
+    assert.equal(labelFor('docker.unknownKey'), 'Unknown Key');
   });
 
   test('an error from main marks the field it names, or a part of it', () => {

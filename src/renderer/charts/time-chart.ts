@@ -24,7 +24,7 @@ import type { Point } from './point.ts';
 import { formatTick, formatTooltipTime, localTicks, tickStep } from './time-axis.ts';
 import type { TrendLine } from './trend-line.ts';
 import type { TimeWindow } from './time-window.ts';
-import { byteTicks, yAxisTop } from './y-axis.ts';
+import { byteTicks, byteTicksTo, yAxisTop } from './y-axis.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend);
 // The page's font (already resolved for the HTML), not chart.js's default list: each family in
@@ -52,6 +52,11 @@ export interface TimeChartOptions {
   yTicks?: 'bytes';
   /** Fixed upper bound hint for y (e.g. total RAM), kept in view even when the data is lower. */
   yMaxHint?: () => number | null;
+  /** The y axis ends exactly at the hint (RAM, a limit) while everything drawn fits under it, not at the next round number. */
+  yEndsAtHint?: boolean;
+  /** Axis titles naming the units ("% of time stalled", "pages/s"). */
+  yTitle?: string;
+  y2Title?: string;
   /** Called once, after the first render that had data (for the first-paint mark). */
   onFirstDataPaint?: () => void;
 }
@@ -97,12 +102,26 @@ const overlayPlugin: Plugin<'line'> = {
   },
 };
 
+/** The highest value in `data` (stacked layers summed at each x). */
+function dataMax(data: readonly (readonly Point[])[], stacked: boolean): number {
+  if (stacked) {
+    const sums = new Map<number, number>();
+    for (const d of data) for (const p of d) sums.set(p.x, (sums.get(p.x) ?? 0) + p.y);
+    return Math.max(0, ...sums.values());
+  }
+  let max = 0;
+  for (const d of data) for (const p of d) if (p.y > max) max = p.y;
+  return max;
+}
+
 export class TimeChart {
   readonly chart: Chart<'line', Point[]>;
   private readonly opts: TimeChartOptions;
   private hlines: HLine[] = [];
   private trends: TrendLine[] = [];
   private painted = false;
+  /** The exact top of the y axis while it ends at the hint (yEndsAtHint), else undefined. */
+  private fixedTop: number | undefined;
   private step = 60000;
   private theme: Theme;
   /** The drag selection of the zoom interaction, in pixels, or null. */
@@ -132,6 +151,7 @@ export class TimeChart {
       tension: 0,
     }));
     const hasY2 = opts.series.some((s) => s.axis === 'y2');
+    this.fixedTop = this.topAtHint(initial.data ?? []);
     this.chart = new Chart<'line', Point[]>(canvas, {
       type: 'line',
       data: { datasets },
@@ -162,16 +182,22 @@ export class TimeChart {
             type: 'linear',
             beginAtZero: true,
             suggestedMax: this.yTop(),
+            max: this.fixedTop,
             stacked: opts.stacked ?? false,
             ...(opts.yTicks === 'bytes'
               ? {
                   afterBuildTicks: (axis) => {
+                    if (this.fixedTop !== undefined) {
+                      axis.ticks = byteTicksTo(this.fixedTop).map((value) => ({ value }));
+                      return;
+                    }
                     const { max, ticks } = byteTicks(axis.max);
                     axis.max = max;
                     axis.ticks = ticks.map((value) => ({ value }));
                   },
                 }
               : {}),
+            ...(opts.yTitle ? { title: { display: true, text: opts.yTitle, color: theme.text } } : {}),
             ticks: { callback: (v) => opts.yFormat(Number(v)), maxTicksLimit: 6, color: theme.text },
             grid: { color: theme.grid },
           },
@@ -182,6 +208,7 @@ export class TimeChart {
                   position: 'right' as const,
                   beginAtZero: true,
                   grid: { drawOnChartArea: false, color: theme.grid },
+                  ...(opts.y2Title ? { title: { display: true, text: opts.y2Title, color: theme.text } } : {}),
                   ticks: { callback: (v: string | number) => (opts.y2Format ?? opts.yFormat)(Number(v)), maxTicksLimit: 6, color: theme.text },
                 },
               }
@@ -245,9 +272,20 @@ export class TimeChart {
       x.max = this.opts.window.max;
     }
     const y = this.chart.options.scales?.y;
-    if (y) (y as { suggestedMax?: number }).suggestedMax = this.yTop();
+    if (y) {
+      const top = this.yTop();
+      (y as { suggestedMax?: number }).suggestedMax = top;
+      this.fixedTop = this.topAtHint(this.chart.data.datasets.map((d) => d.data));
+      (y as { max?: number }).max = this.fixedTop;
+    }
     this.chart.update('none');
     this.afterDraw();
+  }
+
+  /** The exact axis top while `data` fits under the hint (yEndsAtHint), else undefined. */
+  private topAtHint(data: readonly (readonly Point[])[]): number | undefined {
+    const top = this.yTop();
+    return this.opts.yEndsAtHint && top !== undefined && dataMax(data, this.opts.stacked ?? false) <= top ? top : undefined;
   }
 
   /** The least top the y axis must reach: the hint (RAM), the limit lines, the trend lines' ends. */
@@ -261,6 +299,9 @@ export class TimeChart {
     canvas.dataset.points = String(this.chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
     canvas.dataset.spanMs = String(Math.round(this.opts.window.max - this.opts.window.min));
     canvas.dataset.trends = String(this.trends.length);
+    // The y axis as drawn (tests check it ends at RAM, or at a container's limit).
+    const ys = this.chart.scales.y;
+    if (ys) canvas.dataset.yMax = String(ys.max);
     if (!this.painted && this.chart.data.datasets.some((d) => d.data.length > 0)) {
       this.painted = true;
       this.opts.onFirstDataPaint?.();
@@ -338,7 +379,7 @@ export class TimeChart {
       }
       const end = t.points[t.points.length - 1];
       const ex = Math.min(xs.getPixelForValue(end.x), area.right - 2);
-      labels.push({ text: t.label, x: ex, y: Math.max(area.top + 12, Math.min(area.bottom - 6, ys.getPixelForValue(end.y) - 8)) });
+      if (t.label) labels.push({ text: t.label, x: ex, y: Math.max(area.top + 12, Math.min(area.bottom - 6, ys.getPixelForValue(end.y) - 8)) });
       ctx.setLineDash([]);
       if (t.reachesLimit) {
         ctx.beginPath();

@@ -35,3 +35,17 @@ export function yAxisTop(hint: number | null | undefined, limits: readonly { y: 
   for (const t of trends) for (const p of t.points) top = Math.max(top, p.y);
   return top > 0 ? top : undefined;
 }
+
+/**
+ * Ticks for a byte axis that ends exactly at `top` (the machine's RAM, a
+ * container's limit) rather than at the next round size: round binary steps
+ * below it, then `top` itself, dropping a step that would crowd its label.
+ */
+export function byteTicksTo(top: number): number[] {
+  if (!(top > 0)) return [0];
+  const step = byteStep(top / 5);
+  const ticks: number[] = [];
+  for (let v = 0; v <= top - step * 0.4; v += step) ticks.push(v);
+  ticks.push(top);
+  return ticks;
+}

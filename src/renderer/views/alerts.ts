@@ -1,105 +1,29 @@
 /**
- * Alerts & fixes: each firing alert with its culprit and the fixes that would
- * address it, each fix with a preview and a button. Destructive fixes ask in
- * the page first. Results stay listed at the top after the fix itself is gone
- * (a fix that worked disappears from the next plan).
+ * Alerts & fixes: each firing alert, most severe first, with its culprit and
+ * the fixes that would address it (fix-card.ts). A fix's result is shown
+ * where it was clicked: under its alert, in place of the fix (a fix that
+ * worked leaves the next plan); once the alert resolves, the result stays on a
+ * "resolved" card of its own at the top.
  */
 
-import { formatBytes } from '../../shared/format.ts';
 import type { Alert, FixProposal } from '../../shared/model.ts';
 import { h } from '../dom.ts';
 import { formatWhen } from '../when.ts';
-import { toApiError } from '../transport/errors.ts';
-import { arrangeAlerts, fixErrorText as errorText } from './alert-layout.ts';
-import { confirmFix, describeTarget } from './confirm-dialog.ts';
+import { arrangeAlerts } from './alert-layout.ts';
+import { FixActions } from './fix-card.ts';
 import type { View, ViewContext } from './view.ts';
-
-/** Results kept on screen. */
-const KEEP_RESULTS = 5;
 
 export function createAlerts(ctx: ViewContext): View {
   const { api, store } = ctx;
-  const results = h('ul', { class: 'results', 'aria-live': 'polite', 'aria-label': 'Fix results' });
+  const resolved = h('div', { class: 'resolved-list', 'aria-live': 'polite' });
   const list = h('div', { class: 'alert-list' });
-  const el = h('div', { class: 'view', id: 'view-alerts' }, results, list);
+  const el = h('div', { class: 'view', id: 'view-alerts' }, resolved, list);
   let visible = false;
   let signature = '';
   let focusParam: string | null = null;
-  const previews = new Map<string, { ok: boolean; text: string; lines: string[] }>();
-  const busy = new Set<string>();
-
-  const addResult = (ok: boolean, text: string) => {
-    results.prepend(h('li', { class: ok ? 'result ok' : 'result fail' }, h('span', { class: 'when' }, formatWhen(Date.now())), ' ', text));
-    while (results.children.length > KEEP_RESULTS) results.lastElementChild?.remove();
-  };
-
-  const preview = async (fix: FixProposal) => {
-    busy.add(fix.id);
-    render(true);
-    try {
-      const r = await api.invoke('fix:preview', { id: fix.id });
-      previews.set(fix.id, { ok: true, text: r.summary, lines: r.results.map((t) => `${describeTarget(t.target)}: ${t.outcome}${t.detail ? ` — ${t.detail}` : ''}`) });
-    } catch (e) {
-      previews.set(fix.id, { ok: false, text: errorText(toApiError(e)), lines: [] });
-    } finally {
-      busy.delete(fix.id);
-      render(true);
-    }
-  };
-
-  const run = async (fix: FixProposal) => {
-    if (fix.destructive && !(await confirmFix(fix))) return;
-    busy.add(fix.id);
-    render(true);
-    try {
-      const r = await api.invoke('fix:run', { id: fix.id });
-      // The summary names what happened and what it gave back ("Stopped 12 of 12 processes, 4.1 GB back").
-      addResult(r.ok, `${fix.title}: ${r.summary}`);
-      // It ran: main has dropped the proposal, so stop offering it before the next plan arrives.
-      store.set('fixes', store.state.fixes.filter((f) => f.id !== fix.id));
-    } catch (e) {
-      addResult(false, `${fix.title}: ${errorText(toApiError(e))}`);
-    } finally {
-      busy.delete(fix.id);
-      previews.delete(fix.id);
-      render(true);
-    }
-  };
-
-  const fixCard = (fix: FixProposal): HTMLElement => {
-    const isBusy = busy.has(fix.id);
-    const p = previews.get(fix.id);
-    const n = fix.targets.length;
-    return h(
-      'article',
-      { class: 'fix', 'data-fix-id': fix.id, 'aria-label': fix.title },
-      h(
-        'div',
-        { class: 'fix-head' },
-        h('h3', null, fix.title),
-        h('span', { class: `badge risk-${fix.risk}` }, `${fix.risk} risk`),
-        fix.destructive ? h('span', { class: 'badge crit' }, 'destructive') : null,
-      ),
-      h('p', null, fix.reason),
-      h('p', { class: 'muted' }, `${n} ${n === 1 ? 'target' : 'targets'}${fix.expectedBytes > 0 ? ` · frees about ${formatBytes(fix.expectedBytes)}` : ''}${fix.undoable ? ' · can be undone' : ''}`),
-      h(
-        'details',
-        null,
-        h('summary', null, 'What it touches'),
-        h('ul', { class: 'targets' }, ...fix.targets.slice(0, 50).map((t) => h('li', null, describeTarget(t)))),
-        h('p', { class: 'muted' }, 'Equivalent command: ', h('code', null, fix.command)),
-      ),
-      h(
-        'div',
-        { class: 'fix-buttons' },
-        h('button', { type: 'button', class: 'secondary', 'data-action': 'preview', disabled: isBusy, onclick: () => void preview(fix) }, 'Preview'),
-        h('button', { type: 'button', class: fix.destructive ? 'danger' : 'primary', 'data-action': 'run', disabled: isBusy, onclick: () => void run(fix) }, isBusy ? 'Working…' : 'Run fix'),
-      ),
-      p
-        ? h('div', { class: `preview ${p.ok ? '' : 'fail'}`, role: 'status' }, h('strong', null, p.ok ? 'Preview: ' : 'Preview failed: '), p.text, p.lines.length ? h('ul', null, ...p.lines.slice(0, 50).map((l) => h('li', null, l))) : null)
-        : null,
-    );
-  };
+  const actions = new FixActions(api, store, () => render(true));
+  /** Titles of alerts a fix was run for, so their results keep a heading once they resolve. */
+  const titles = new Map<string, string>();
 
   /** `fixes` are shown in full; `elsewhere` are shown under another alert and only named here. */
   const alertCard = (a: Alert, fixes: FixProposal[], elsewhere: FixProposal[]): HTMLElement =>
@@ -110,15 +34,17 @@ export function createAlerts(ctx: ViewContext): View {
       a.culprit ? h('p', null, 'Culprit: ', h('strong', { class: 'culprit' }, a.culprit)) : null,
       a.detail ? h('p', { class: 'detail' }, a.detail) : null,
       h('p', { class: 'muted' }, `Since ${formatWhen(a.since)}`),
-      fixes.length ? h('div', { class: 'fixes' }, ...fixes.map(fixCard)) : null,
+      actions.results((o) => o.alertIds.includes(a.id)),
+      fixes.length ? h('div', { class: 'fixes' }, ...fixes.map((f) => actions.card(f))) : null,
       elsewhere.length ? h('p', { class: 'muted' }, `Also addressed by ${elsewhere.map((f) => `“${f.title}”`).join(', ')} (shown with its own alert).`) : null,
-      fixes.length + elsewhere.length === 0 ? h('p', { class: 'muted' }, 'No fix on offer for this one.') : null,
+      fixes.length + elsewhere.length === 0 && !actions.outcomes.some((o) => o.alertIds.includes(a.id)) ? h('p', { class: 'muted' }, 'No fix on offer for this one.') : null,
     );
 
   /** Re-renders when what is shown changed (or `force`), keeping the focused button focused. */
   const render = (force = false) => {
     if (!visible) return;
     const { cards, loose } = arrangeAlerts(store.state.alerts, store.state.fixes);
+    for (const c of cards) titles.set(c.alert.id, c.alert.title);
     const sig = JSON.stringify([cards.map(({ alert: a }) => [a.id, a.title, a.detail, a.fixIds]), store.state.fixes.map((f) => [f.id, f.title, f.targets.length])]);
     if (!force && sig === signature) return;
     signature = sig;
@@ -127,9 +53,18 @@ export function createAlerts(ctx: ViewContext): View {
     const focusFix = active?.closest('[data-fix-id]')?.getAttribute('data-fix-id');
     const focusAction = active?.getAttribute('data-action');
 
+    // Results whose alerts no longer fire: kept, under the alert's title, where the list starts.
+    const firing = new Set(cards.map((c) => c.alert.id));
+    const gone = [...new Set(actions.outcomes.flatMap((o) => o.alertIds).filter((id) => !firing.has(id)))];
+    const looseDone = actions.results((o) => o.alertIds.length === 0);
+    resolved.replaceChildren(
+      ...gone.map((id) =>
+        h('article', { class: 'alert resolved', 'data-resolved-alert-id': id }, h('div', { class: 'alert-head' }, h('span', { class: 'badge ok' }, 'resolved'), h('h2', null, titles.get(id) ?? id)), actions.results((o) => o.alertIds.includes(id))),
+      ),
+    );
     list.replaceChildren(
       ...(cards.length ? cards.map((c) => alertCard(c.alert, c.fixes, c.elsewhere)) : [h('p', { class: 'calm' }, 'No alerts. Your machine is fine.')]),
-      ...(loose.length ? [h('section', { class: 'card' }, h('h2', null, 'Other fixes on offer'), ...loose.map(fixCard))] : []),
+      ...(loose.length || looseDone ? [h('section', { class: 'card' }, h('h2', null, 'Other fixes on offer'), looseDone, ...loose.map((f) => actions.card(f)))] : []),
     );
     if (focusFix && focusAction) {
       for (const b of list.querySelectorAll<HTMLElement>(`[data-action="${focusAction}"]`)) {

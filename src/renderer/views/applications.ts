@@ -1,6 +1,8 @@
 /**
  * Applications: which ones grew. Stacked memory of the largest groups over the
- * chosen range, and a sortable table of every group with its trend per hour.
+ * chosen range, a sortable table of every group with its trend per hour, and
+ * the drill-down from an application to its processes (processes-panel.ts).
+ * The search box filters the table.
  */
 
 import { formatBytes, formatPercent, formatRate } from '../../shared/format.ts';
@@ -10,6 +12,8 @@ import { TimeChart, type Point } from '../charts/time-chart.ts';
 import { attachZoom } from '../charts/zoom.ts';
 import { h } from '../dom.ts';
 import { Latest, alignToGrid, querySeries } from '../history.ts';
+import { matchesQuery } from '../search.ts';
+import { ProcessesPanel } from './processes-panel.ts';
 import { SortableTable } from './table.ts';
 import type { View, ViewContext } from './view.ts';
 
@@ -32,13 +36,19 @@ export function createApplications(ctx: ViewContext): View {
   const table = new SortableTable<Row>(
     'Applications',
     [
-      { key: 'name', label: 'Application', value: (r) => r.group.name },
-      { key: 'kind', label: 'Kind', value: (r) => r.group.kind },
+      {
+        key: 'name',
+        label: 'Application',
+        value: (r) => r.group.name,
+        // A link to its processes; the name is cut with an ellipsis, whole on hover and focus.
+        cell: (r) => h('a', { href: `#/applications/${encodeURIComponent(r.group.name)}`, class: 'trunc', title: r.group.name, 'data-group': r.group.name }, r.group.name),
+      },
+      { key: 'kind', label: 'Kind', value: (r) => r.group.kind, priority: 3 },
       { key: 'count', label: 'Instances', value: (r) => r.group.count, numeric: true },
       { key: 'rss', label: 'Memory (RSS)', value: (r) => r.group.rssBytes, cell: (r) => formatBytes(r.group.rssBytes), numeric: true },
-      { key: 'cpu', label: 'CPU', value: (r) => r.group.cpuPercent, cell: (r) => formatPercent(r.group.cpuPercent, 1), numeric: true },
-      { key: 'threads', label: 'Threads', value: (r) => r.group.threads, numeric: true },
-      { key: 'fds', label: 'Open files', value: (r) => r.group.fds, numeric: true },
+      { key: 'cpu', label: 'CPU', value: (r) => r.group.cpuPercent, cell: (r) => formatPercent(r.group.cpuPercent, 1), numeric: true, priority: 2 },
+      { key: 'threads', label: 'Threads', value: (r) => r.group.threads, numeric: true, priority: 3 },
+      { key: 'fds', label: 'Open files', value: (r) => r.group.fds, numeric: true, priority: 3 },
       {
         key: 'trend',
         label: 'Trend / h',
@@ -46,17 +56,23 @@ export function createApplications(ctx: ViewContext): View {
         cell: (r) =>
           r.trend ? h('span', { class: r.trend.leaking ? 'leaking' : null, title: r.trend.leaking ? 'leak trend' : 'no significant trend' }, formatRate(r.trend.slopePerHour)) : '–',
         numeric: true,
+        priority: 2,
       },
     ],
     { key: 'rss', descending: true },
     'No applications yet.',
   );
   table.el.id = 'apps-table';
+  const panel = new ProcessesPanel(api, store, ctx.search);
+  table.decorate = (r, tr) => {
+    if (r.group.name === panel.group) tr.classList.add('selected');
+  };
   const el = h(
     'div',
     { class: 'view', id: 'view-applications' },
-    h('section', { class: 'card chart-card' }, h('h2', null, 'Memory by application'), h('div', { class: 'chart-box' }, canvas)),
+    panel.el,
     h('section', { class: 'card' }, h('h2', null, 'All applications'), h('div', { class: 'table-wrap' }, table.el)),
+    h('section', { class: 'card chart-card' }, h('h2', null, 'Memory by application'), h('div', { class: 'chart-box' }, canvas)),
   );
 
   let chart: TimeChart | null = null;
@@ -105,7 +121,8 @@ export function createApplications(ctx: ViewContext): View {
     const s = store.state.snapshot;
     if (!s) return;
     const trends = new Map(store.state.trends.map((t) => [t.series, t]));
-    table.setRows(s.groups.map((g) => ({ group: g, trend: trends.get(groupSeries(g.name)) ?? null })));
+    const q = ctx.search.text;
+    table.setRows(s.groups.filter((g) => matchesQuery(q, [g.name, g.kind]) || g.name === panel.group).map((g) => ({ group: g, trend: trends.get(groupSeries(g.name)) ?? null })));
   };
 
   const onSnapshot = (s: Snapshot) => {
@@ -126,6 +143,13 @@ export function createApplications(ctx: ViewContext): View {
     const s = store.state.snapshot;
     if (key === 'snapshot' && s) onSnapshot(s);
     if (visible && (key === 'snapshot' || key === 'trends')) updateTable();
+    if (visible && key === 'snapshot' && s) panel.sampled(s.sampledAt.processes);
+    if (visible && key === 'fixes') panel.render();
+  });
+  ctx.search.onChange(() => {
+    if (!visible) return;
+    updateTable();
+    panel.render();
   });
   win.onChange((change) => {
     if (!visible) return;
@@ -136,8 +160,9 @@ export function createApplications(ctx: ViewContext): View {
 
   return {
     el,
-    show() {
+    show(param) {
       visible = true;
+      panel.open(param);
       ensureChart();
       updateTable();
       void loadHistory();

@@ -4,8 +4,8 @@
  * tested under Node.
  */
 
-import { formatPercent } from '../../shared/format.ts';
-import type { ContainerStats, DockerState } from '../../shared/model.ts';
+import { formatDuration, formatPercent } from '../../shared/format.ts';
+import type { ContainerStats, DockerState, LeakTrend } from '../../shared/model.ts';
 
 const MB = 1024 * 1024;
 
@@ -31,6 +31,38 @@ export function memoryFigures(c: Pick<ContainerStats, 'memUsageBytes' | 'memLimi
   const percent = c.memPercent ?? (c.memUsageBytes / c.memLimitBytes) * 100;
   const level = percent >= CRIT_PERCENT ? 'crit' : percent >= WARN_PERCENT ? 'warn' : 'ok';
   return { used, limit: `${(c.memLimitBytes / MB).toFixed(0)} MB`, percent, level };
+}
+
+/** A leak reaching the limit within this is critical, within this warns, whatever the level now. */
+export const CRIT_ETA_SECONDS = 3600;
+export const WARN_ETA_SECONDS = 6 * 3600;
+
+const LEVELS = ['ok', 'warn', 'crit'] as const;
+
+/**
+ * The bar's colour from the level *and* the trend: a container at 71 % that
+ * will hit its limit in 20 minutes is red, a flat one at 80 % stays amber.
+ * Without a leaking trend (or once growth stopped) only the level counts.
+ */
+export function memoryLevel(f: Pick<MemoryFigures, 'level'>, trend: Pick<LeakTrend, 'leaking' | 'etaSeconds' | 'growthStopped'> | null): MemoryFigures['level'] {
+  if (!trend?.leaking || trend.growthStopped || trend.etaSeconds === null) return f.level;
+  const byEta = trend.etaSeconds <= CRIT_ETA_SECONDS ? 'crit' : trend.etaSeconds <= WARN_ETA_SECONDS ? 'warn' : 'ok';
+  return LEVELS[Math.max(LEVELS.indexOf(f.level), LEVELS.indexOf(byEta))];
+}
+
+/** "running", "exited (137) · OOM-killed", "restarting". */
+export function stateText(c: Pick<ContainerStats, 'state' | 'exitCode' | 'oomKilled'>): string {
+  const parts = [c.state];
+  if (c.exitCode !== null && c.exitCode !== undefined && c.state !== 'running') parts[0] = `${c.state} (${c.exitCode})`;
+  if (c.oomKilled) parts.push('OOM-killed');
+  return parts.join(' · ');
+}
+
+/** How long a running container has been up ("2 h 5 min"), or null. */
+export function uptimeText(c: Pick<ContainerStats, 'state' | 'startedAt'>, now: number): string | null {
+  if (c.state !== 'running' || !c.startedAt) return null;
+  const t = Date.parse(c.startedAt);
+  return Number.isFinite(t) ? formatDuration(Math.max(0, (now - t) / 1000)).replace('~', '') : null;
 }
 
 /** "512 MB / 1024 MB · 50 %" */

@@ -1,20 +1,25 @@
 /**
- * Overview: how memory got here. Headline figures, then memory and swap, and
- * pressure, over the chosen range, with leak trends drawn forward to the limit.
+ * Overview: is the machine OK, and who is eating it? A status line, headline
+ * figures, the top applications and containers with trend and ETA, and the
+ * firing alerts with their fixes — all above the fold — then each leak trend
+ * on its own small chart, and memory and pressure over the chosen range.
  */
 
 import { formatBytes, formatPercent } from '../../shared/format.ts';
-import type { LeakTrend, Snapshot } from '../../shared/model.ts';
+import type { Snapshot } from '../../shared/model.ts';
 import { TimeChart, type Point } from '../charts/time-chart.ts';
-import { isBytesSeries, trendLabel, trendLine, trendStartMs } from '../charts/trend-line.ts';
 import { attachZoom } from '../charts/zoom.ts';
 import { h } from '../dom.ts';
 import { Latest, OVERVIEW_SERIES, earlyHistoryFits, querySeries, toPoints } from '../history.ts';
 import { formatWhen } from '../when.ts';
+import { arrangeAlerts } from './alert-layout.ts';
+import { loadLevel, statusLine, topConsumers } from './overview-model.ts';
+import { truncated } from './table.ts';
+import { TrendCharts } from './trend-charts.ts';
 import type { View, ViewContext } from './view.ts';
 
-/** Trend lines drawn at most: more would hide the data they are about. */
-const MAX_TREND_LINES = 4;
+/** Firing alerts listed on the Overview; the rest are a link away. */
+const MAX_ALERTS = 5;
 
 /** A labelled figure on a card; returns the element whose text is updated. */
 function statCard(label: string): { card: HTMLElement; value: HTMLElement; sub: HTMLElement } {
@@ -39,16 +44,33 @@ export function createOverview(ctx: ViewContext): View {
   const procs = statCard('Processes');
   const memCard = chartCard('Memory', 'used memory and swap over time, with leak trends projected to the limit');
   const psiCard = chartCard('Pressure', 'time stalled on memory (PSI) and pages swapped in per second');
-  const trendList = h('ul', { class: 'trend-list', 'aria-live': 'polite' });
   const zoomState = h('div', { class: 'zoom-state', 'aria-live': 'polite' });
+  const status = h('p', { class: 'status-line', id: 'status-line', role: 'status', 'aria-live': 'polite', 'data-level': 'ok' }, '…');
+  const topBody = h('tbody');
+  const topTable = h(
+    'table',
+    { class: 'data compact', id: 'top-consumers' },
+    h('caption', { class: 'sr-only' }, 'Largest applications and containers'),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', class: 'num' }, 'Memory'), h('th', { scope: 'col', class: 'num' }, 'Trend'), h('th', { scope: 'col', class: 'num' }, 'Full in'))),
+    topBody,
+  );
+  const alertList = h('ul', { class: 'overview-alerts', id: 'overview-alerts' });
+  const trendCharts = new TrendCharts(api, win, () => store.state.snapshot?.t ?? Date.now());
   const el = h(
     'div',
     { class: 'view', id: 'view-overview' },
+    status,
     h('div', { class: 'stats' }, mem.card, swap.card, pressure.card, load.card, procs.card),
+    h(
+      'div',
+      { class: 'overview-top' },
+      h('section', { class: 'card', 'aria-labelledby': 'top-title' }, h('h2', { id: 'top-title' }, 'Top consumers'), h('div', { class: 'table-wrap' }, topTable)),
+      h('section', { class: 'card', 'aria-labelledby': 'firing-title' }, h('h2', { id: 'firing-title' }, h('a', { href: '#/alerts' }, 'Firing alerts')), alertList),
+    ),
+    trendCharts.el,
     zoomState,
     memCard.card,
     psiCard.card,
-    h('section', { class: 'card' }, h('h2', null, 'Leak trends'), trendList),
   );
 
   let memChart: TimeChart | null = null;
@@ -58,16 +80,11 @@ export function createOverview(ctx: ViewContext): View {
   /** What boot.js asked for already: used for the first draw if it still fits the window. */
   let early = ctx.earlyHistory;
 
-  /** The memory chart's limit lines and trend lines for the current state. */
+  /** The memory chart's RAM line (leak projections have their own charts, on their own axes). */
   const memOverlays = () => {
     const s = store.state.snapshot;
     if (!s) return { hlines: [], trends: [] };
-    return {
-      hlines: [{ y: s.memory.totalBytes, label: `RAM ${formatBytes(s.memory.totalBytes)}` }],
-      trends: drawnTrends()
-        .map((t) => trendLine(t, s.t, win.max))
-        .filter((l) => l !== null),
-    };
+    return { hlines: [{ y: s.memory.totalBytes, label: `RAM ${formatBytes(s.memory.totalBytes)}` }], trends: [] };
   };
 
   /**
@@ -86,6 +103,8 @@ export function createOverview(ctx: ViewContext): View {
         yFormat: formatBytes,
         yTicks: 'bytes',
         yMaxHint: () => store.state.snapshot?.memory.totalBytes ?? null,
+        // The axis ends at the machine's RAM (23.5 GB), not at the next round size (32 GB).
+        yEndsAtHint: true,
         // The bench and the e2e read this mark: time to the first chart drawn with real history.
         onFirstDataPaint: () => performance.mark('first-chart-paint'),
       },
@@ -103,6 +122,8 @@ export function createOverview(ctx: ViewContext): View {
           ],
           yFormat: (v) => formatPercent(v, v < 10 ? 1 : 0),
           y2Format: (v) => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
+          yTitle: '% of time stalled',
+          y2Title: 'pages/s',
         },
         { data: psi },
       );
@@ -130,6 +151,7 @@ export function createOverview(ctx: ViewContext): View {
     psiChart?.setData(0, psi);
     psiChart?.setData(1, swapin);
     render();
+    void trendCharts.reload();
   };
 
   const updateStats = (s: Snapshot) => {
@@ -141,27 +163,67 @@ export function createOverview(ctx: ViewContext): View {
     pressure.value.textContent = s.pressure ? formatPercent(s.pressure.someAvg10, 1) : 'n/a';
     pressure.sub.textContent = s.pressure ? `some avg60 ${formatPercent(s.pressure.someAvg60, 1)}` : 'PSI is not available here';
     load.value.textContent = s.load.map((l) => l.toFixed(2)).join(' ');
-    load.sub.textContent = `${s.host.cores} cores · CPU ${formatPercent(s.cpuPercent)}`;
+    const busy = loadLevel(s.load[0], s.host.cores);
+    load.card.dataset.level = busy.level;
+    const verdict = busy.level === 'crit' ? ' · overloaded' : busy.level === 'warn' ? ' · busy' : '';
+    load.sub.textContent = `${s.host.cores} cores · ${busy.perCore.toFixed(1)} per core${verdict} · CPU ${formatPercent(s.cpuPercent)}`;
     procs.value.textContent = String(s.processCount);
     procs.sub.textContent = `${s.threadCount} threads · ${s.zombies.length} zombies · ${s.orphans.length} orphans`;
   };
 
-  /** Trends worth drawing on the memory chart: leaking, in bytes, steepest first. */
-  const drawnTrends = (): LeakTrend[] =>
-    store.state.trends
-      .filter((t) => t.leaking && isBytesSeries(t.series))
-      .sort((a, b) => b.slopePerHour - a.slopePerHour)
-      .slice(0, MAX_TREND_LINES);
-
   const updateTrends = () => {
-    const leaking = store.state.trends.filter((t) => t.leaking).sort((a, b) => (a.etaSeconds ?? Infinity) - (b.etaSeconds ?? Infinity));
-    trendList.replaceChildren(
-      ...(leaking.length === 0
-        ? [h('li', { class: 'muted' }, 'No leak trend: nothing is growing steadily.')]
-        : leaking.map((t) => h('li', null, h('span', { class: 'trend-dot', 'aria-hidden': 'true' }), trendLabel(t), h('span', { class: 'muted' }, ` · since ${formatWhen(trendStartMs(t))}`)))),
-    );
+    trendCharts.update(store.state.trends);
     // Room to the right of "now" for the projections, only while there is something to project.
-    win.forwardMs = drawnTrends().length > 0 ? win.rangeMs / 4 : 0;
+    win.forwardMs = store.state.trends.some((t) => t.leaking) ? win.rangeMs / 4 : 0;
+  };
+
+  /** The status line: "All clear", or the worst firing alert in a few words. */
+  const updateStatus = () => {
+    const line = statusLine(store.state.alerts, store.state.trends);
+    status.dataset.level = line.level;
+    status.textContent = line.text;
+  };
+
+  const updateTop = () => {
+    const s = store.state.snapshot;
+    if (!s) return;
+    const rows = topConsumers(s, store.state.trends);
+    topBody.replaceChildren(
+      ...rows.map((r) =>
+        h(
+          'tr',
+          { 'data-kind': r.kind },
+          h('td', null, h('span', { class: 'kind' }, r.kind === 'application' ? 'app' : 'ctr'), ' ', h('a', { href: r.href }, truncated(r.name))),
+          h('td', { class: 'num' }, formatBytes(r.bytes)),
+          h('td', { class: `num${r.leaking ? ' leaking' : ''}` }, r.trend),
+          h('td', { class: `num${r.etaSeconds !== null ? ' leaking' : ''}` }, r.eta),
+        ),
+      ),
+    );
+  };
+
+  const updateAlerts = () => {
+    const { cards } = arrangeAlerts(store.state.alerts, store.state.fixes);
+    const fixTitle = new Map(store.state.fixes.map((f) => [f.id, f.title]));
+    if (cards.length === 0) {
+      alertList.replaceChildren(h('li', { class: 'calm' }, 'No alerts. Nothing needs fixing.'));
+      return;
+    }
+    alertList.replaceChildren(
+      ...cards.slice(0, MAX_ALERTS).map(({ alert: a }) => {
+        const href = `#/alerts/${encodeURIComponent(a.id)}`;
+        const fixes = a.fixIds.map((id) => fixTitle.get(id)).filter((t): t is string => t !== undefined);
+        return h(
+          'li',
+          { class: `sev-${a.severity}`, 'data-alert-id': a.id },
+          h('span', { class: `badge sev-${a.severity}` }, a.severity),
+          ' ',
+          h('a', { href, class: 'alert-link' }, truncated(a.title)),
+          fixes.length ? h('div', { class: 'fix-hint' }, 'Fix: ', h('a', { href }, truncated(fixes[0])), fixes.length > 1 ? ` (+${fixes.length - 1} more)` : '') : null,
+        );
+      }),
+      ...(cards.length > MAX_ALERTS ? [h('li', null, h('a', { href: '#/alerts' }, `${cards.length - MAX_ALERTS} more…`))] : []),
+    );
   };
 
   const updateZoomState = () => {
@@ -182,19 +244,26 @@ export function createOverview(ctx: ViewContext): View {
     memChart.setTrends(trends);
     memChart.render();
     psiChart?.render();
+    trendCharts.render();
   };
 
   store.subscribe((key) => {
     const s = store.state.snapshot;
     if (key === 'snapshot' && s) {
       updateStats(s);
+      if (visible) updateTop();
       const gap = win.rangeMs / 2000;
       memChart?.append(0, s.t, s.memory.usedBytes, gap);
       memChart?.append(1, s.t, s.memory.swapUsedBytes, gap);
       if (s.pressure) psiChart?.append(0, s.t, s.pressure.someAvg10, gap);
       psiChart?.append(1, s.t, s.swapInPerSec, gap);
     }
-    if (key === 'trends') updateTrends();
+    if (key === 'trends') {
+      updateTrends();
+      updateTop();
+    }
+    if (key === 'alerts' || key === 'trends') updateStatus();
+    if (key === 'alerts' || key === 'fixes') updateAlerts();
   });
   win.onChange((change) => {
     updateZoomState();
@@ -210,6 +279,9 @@ export function createOverview(ctx: ViewContext): View {
       visible = true;
       updateZoomState();
       updateTrends();
+      updateStatus();
+      updateAlerts();
+      updateTop();
       if (store.state.snapshot) updateStats(store.state.snapshot);
       // Always re-read on show: while hidden, the window slid without appending history.
       void loadHistory();
@@ -221,6 +293,7 @@ export function createOverview(ctx: ViewContext): View {
     themeChanged() {
       memChart?.applyTheme();
       psiChart?.applyTheme();
+      trendCharts.applyTheme();
     },
   };
 }

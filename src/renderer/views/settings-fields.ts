@@ -32,29 +32,93 @@ export function controlKind(schema: PropSchema): ControlKind {
   return 'text';
 }
 
+/**
+ * Settings are stored in machine units (bytes, seconds, milliseconds, a
+ * factor); the form shows them in the units people think in (GB, minutes,
+ * seconds, %). Shown value = stored value / factor.
+ */
+export interface Unit {
+  /** Shown after the label: "GB", "minutes", "%". */
+  label: string;
+  factor: number;
+}
+
+const GB: Unit = { label: 'GB', factor: 1024 ** 3 };
+const SECONDS_FROM_MS: Unit = { label: 'seconds', factor: 1000 };
+const MINUTES_FROM_MS: Unit = { label: 'minutes', factor: 60_000 };
+const MINUTES: Unit = { label: 'minutes', factor: 60 };
+const HOURS: Unit = { label: 'hours', factor: 3600 };
+
+const UNITS: Record<string, Unit> = {
+  'intervals.systemMs': SECONDS_FROM_MS,
+  'intervals.processesMs': SECONDS_FROM_MS,
+  'intervals.fdsMs': SECONDS_FROM_MS,
+  'intervals.dockerStatsMs': SECONDS_FROM_MS,
+  'intervals.dockerDiskMs': MINUTES_FROM_MS,
+  'intervals.pressureFactor': { label: '%', factor: 0.01 },
+  'alerts.cooldownSeconds': MINUTES,
+  'alerts.unboundedContainerBytes': GB,
+  'alerts.restartLoopWindowSeconds': MINUTES,
+  'alerts.dockerReclaimableBytes': GB,
+  'alerts.zombieSeconds': MINUTES,
+  'alerts.leakHorizonSeconds': HOURS,
+  'detector.minSpanSeconds': MINUTES,
+  'detector.slowSpanSeconds': HOURS,
+  'detector.maxWindowSeconds': HOURS,
+  'remedies.proposalTtlSeconds': MINUTES,
+};
+
+/** The unit setting `path` is shown in, or null when it is shown as stored (counts, percents, names). */
+export function unitFor(path: string): Unit | null {
+  return UNITS[path] ?? null;
+}
+
+/** A stored number as shown: 2147483648 bytes → 2 (GB), 21600 s → 6 (hours). Rounded so no float noise shows. */
+export function toShown(path: string, v: number): number {
+  const u = unitFor(path);
+  return u ? Number((v / u.factor).toPrecision(10)) : v;
+}
+
+/** A shown number as stored, whole where the schema wants an integer. */
+export function fromShown(path: string, n: number, integer: boolean): number {
+  const u = unitFor(path);
+  const v = u ? Number((n * u.factor).toPrecision(12)) : n;
+  return integer ? Math.round(v) : v;
+}
+
 const LABELS: Record<string, string> = {
+  'intervals.systemMs': 'Measure memory and load every (seconds)',
+  'intervals.processesMs': 'Scan processes every (seconds)',
+  'intervals.fdsMs': 'Count open files every (seconds)',
+  'intervals.dockerStatsMs': 'Read container stats every (seconds)',
+  'intervals.dockerDiskMs': 'Measure Docker disk use every (minutes)',
+  'intervals.pressureFactor': 'Under memory pressure, wait this share of each interval (%)',
   'alerts.memWarnPercent': 'Memory warning at (%)',
   'alerts.memCritPercent': 'Memory critical at (%)',
   'alerts.clearMarginPercent': 'Clears this many points below (%)',
   'alerts.sustainSeconds': 'Must last (seconds)',
-  'alerts.cooldownSeconds': 'Quiet time after an alert (seconds)',
+  'alerts.cooldownSeconds': 'Quiet time after an alert (minutes)',
   'alerts.swapInPagesPerSec': 'Swap-in pressure (pages/s)',
-  'alerts.psiSomeAvg60Percent': 'Memory pressure, PSI some avg60 (%)',
+  'alerts.psiSomeAvg60Percent': 'Memory pressure: time stalled, 1-minute average (%)',
   'alerts.containerLimitPercent': 'Container near its limit at (%)',
-  'alerts.unboundedContainerBytes': 'Container with no limit above (bytes)',
+  'alerts.unboundedContainerBytes': 'Container with no limit above (GB)',
   'alerts.restartLoopCount': 'Restart loop: restarts',
-  'alerts.restartLoopWindowSeconds': 'Restart loop: within (seconds)',
-  'alerts.dockerReclaimableBytes': 'Docker disk waste worth an alert (bytes)',
-  'alerts.zombieSeconds': 'Zombie alert after (seconds)',
+  'alerts.restartLoopWindowSeconds': 'Restart loop: within (minutes)',
+  'alerts.dockerReclaimableBytes': 'Docker disk waste worth an alert (GB)',
+  'alerts.zombieSeconds': 'Zombie alert after (minutes)',
   'alerts.orphanAlerts': 'Alert on orphaned agents and MCP servers',
   'alerts.defaultMaxInstances': 'Instances per application before an alert',
   'alerts.maxInstances': 'Per-application instance limits (name = count, one per line)',
-  'alerts.leakHorizonSeconds': 'Leak alert when memory runs out within (seconds)',
+  'alerts.leakHorizonSeconds': 'Leak alert when memory runs out within (hours)',
+  'detector.minSpanSeconds': 'Watch a series at least (minutes) before any verdict',
+  'detector.slowSpanSeconds': 'Call a slow leak only after (hours)',
+  'detector.maxWindowSeconds': 'Look back at most (hours)',
+  'detector.minSamples': 'Samples needed before any verdict',
   'remedies.protectedNames': 'Protected process names (one per line; never stopped)',
   'remedies.keepInstances': 'Instances a fix keeps running',
   'remedies.keepPolicy': 'Which instances to keep',
   'remedies.graceSeconds': 'Grace before a forced stop (seconds)',
-  'remedies.proposalTtlSeconds': 'A proposed fix stays valid for (seconds)',
+  'remedies.proposalTtlSeconds': 'A proposed fix stays valid for (minutes)',
   'groups.rules': 'Grouping rules (JSON array of {name, kind, exe?, cmdline?, absorbChildren?})',
   'groups.topN': 'Applications recorded individually in history',
   'history.rawHours': 'Full resolution (hours)',

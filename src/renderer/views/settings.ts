@@ -8,7 +8,7 @@
 import { SETTINGS_SCHEMA, type Settings } from '../../shared/settings.ts';
 import { h } from '../dom.ts';
 import { toApiError } from '../transport/errors.ts';
-import { controlKind, fieldOfError, formatValue, labelFor, parseValue, type PropSchema } from './settings-fields.ts';
+import { controlKind, fieldOfError, formatValue, fromShown, labelFor, parseValue, toShown, type PropSchema } from './settings-fields.ts';
 import type { View, ViewContext } from './view.ts';
 
 type SectionKey = Exclude<keyof Settings, 'version'>;
@@ -18,7 +18,7 @@ const SECTIONS: [SectionKey, string, string][] = [
   ['alerts', 'Alert thresholds', 'When Headroom warns you.'],
   ['remedies', 'Fixes and protected processes', 'What fixes may touch, and what they never touch.'],
   ['groups', 'Application groups', 'Your own grouping rules, tried before the built-in ones.'],
-  ['intervals', 'Sampling intervals', 'How often each part is measured (milliseconds).'],
+  ['intervals', 'Sampling intervals', 'How often each part is measured.'],
   ['history', 'History retention', 'How long samples are kept at each resolution.'],
   ['detector', 'Leak detector', 'How much evidence a leak verdict needs.'],
   ['docker', 'Docker', 'Container monitoring.'],
@@ -54,7 +54,14 @@ function makeField(section: string, key: string, schema: PropSchema): Field {
       input = h('select', common, ...(schema.enum ?? []).map((o) => h('option', { value: o }, o)));
       break;
     case 'number':
-      input = h('input', { ...common, type: 'number', inputmode: 'decimal', min: schema.minimum, max: schema.maximum, step: schema.type === 'integer' ? 1 : 'any' });
+      input = h('input', {
+        ...common,
+        type: 'number',
+        inputmode: 'decimal',
+        min: schema.minimum === undefined ? undefined : toShown(path, schema.minimum),
+        max: schema.maximum === undefined ? undefined : toShown(path, schema.maximum),
+        step: 'any',
+      });
       break;
     case 'lines':
     case 'name-counts':
@@ -68,11 +75,15 @@ function makeField(section: string, key: string, schema: PropSchema): Field {
   }
   const control = input;
   const show = (v: unknown) => {
-    const shown = formatValue(kind, v);
+    // Numbers are shown in the field's human unit (GB, minutes, %), stored in bytes, seconds, ms.
+    const shown = formatValue(kind, kind === 'number' && typeof v === 'number' ? toShown(path, v) : v);
     if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = shown === true;
     else control.value = String(shown);
   };
-  const read = () => parseValue(kind, control instanceof HTMLInputElement && control.type === 'checkbox' ? control.checked : control.value);
+  const read = () => {
+    const v = parseValue(kind, control instanceof HTMLInputElement && control.type === 'checkbox' ? control.checked : control.value);
+    return kind === 'number' && typeof v === 'number' ? fromShown(path, v, schema.type === 'integer') : v;
+  };
   const label = h('label', { for: id }, labelFor(path));
   const wrap =
     kind === 'checkbox'

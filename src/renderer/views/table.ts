@@ -2,6 +2,10 @@
  * A table sortable by any column, keyboard-operable (headers are buttons) and
  * announced to screen readers (aria-sort). Rows are re-rendered in place on
  * every update; the sort survives updates.
+ *
+ * It cannot break its page: long names are cut with an ellipsis (the full text
+ * on hover and on focus), the table scrolls inside its card, and on narrow
+ * cards the columns give way in priority order (styles.css, container queries).
  */
 
 import { h } from '../dom.ts';
@@ -15,6 +19,23 @@ export interface Column<T> {
   /** What the cell shows (default: the value as text). */
   cell?: (row: T) => Node | string;
   numeric?: boolean;
+  /** Cut long text with an ellipsis (names, images, command lines). */
+  truncate?: boolean;
+  /** 1 (default) always shows; 2 hides on a narrow card, 3 already on a medium one. */
+  priority?: 1 | 2 | 3;
+}
+
+/**
+ * Text cut with an ellipsis by CSS; the whole text is in the title (hover) and
+ * shown when focused (keyboard), so nothing is lost, only folded.
+ */
+export function truncated(text: string, cls = 'trunc'): HTMLElement {
+  return h('span', { class: cls, title: text, tabindex: 0 }, text);
+}
+
+function columnClass<T>(c: Column<T>): string | null {
+  const cls = [c.numeric ? 'num' : '', c.priority && c.priority > 1 ? `p${c.priority}` : ''].filter(Boolean).join(' ');
+  return cls || null;
 }
 
 export class SortableTable<T> {
@@ -34,13 +55,20 @@ export class SortableTable<T> {
     this.headers = columns.map((c) =>
       h(
         'th',
-        { scope: 'col', class: c.numeric ? 'num' : null },
+        { scope: 'col', class: columnClass(c) },
         h('button', { type: 'button', class: 'sort', onclick: () => this.sortBy(c.key) }, c.label),
       ),
     );
     this.body = h('tbody');
     this.el = h('table', { class: 'data' }, h('caption', { class: 'sr-only' }, caption), h('thead', null, h('tr', null, ...this.headers)), this.body);
     this.updateHeaders();
+  }
+
+  /** Called with each rendered row and its element (a selected row's marking, a details row after it). */
+  decorate: ((row: T, tr: HTMLTableRowElement) => void) | null = null;
+
+  get columnCount(): number {
+    return this.columns.length;
   }
 
   setRows(rows: T[]): void {
@@ -68,16 +96,19 @@ export class SortableTable<T> {
       return;
     }
     this.body.replaceChildren(
-      ...sorted.map((row) =>
-        h(
+      ...sorted.map((row) => {
+        const tr = h(
           'tr',
           null,
           ...this.columns.map((c) => {
             const v = c.value(row);
-            return h('td', { class: c.numeric ? 'num' : null }, c.cell ? c.cell(row) : v === null ? '–' : String(v));
+            const text = v === null ? '–' : String(v);
+            return h('td', { class: columnClass(c) }, c.cell ? c.cell(row) : c.truncate ? truncated(text) : text);
           }),
-        ),
-      ),
+        );
+        this.decorate?.(row, tr);
+        return tr;
+      }),
     );
   }
 }

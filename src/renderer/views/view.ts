@@ -5,6 +5,7 @@
 import type { HeadroomApi } from '../../shared/contract.ts';
 import type { TimeWindow } from '../charts/time-window.ts';
 import type { EarlyHistory } from '../history.ts';
+import type { SearchQuery } from '../search.ts';
 import type { Store } from '../state.ts';
 
 export interface ViewContext {
@@ -14,6 +15,8 @@ export interface ViewContext {
   win: TimeWindow;
   /** History asked for before the views existed (boot.ts), for the overview's first draw; null when none. */
   earlyHistory: EarlyHistory | null;
+  /** The top bar's search box: applications, processes and containers filter by it. */
+  search: SearchQuery;
 }
 
 export interface View {
