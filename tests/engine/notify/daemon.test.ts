@@ -1,7 +1,7 @@
 /**
  * Notifications under a real notification daemon: Xvfb + a D-Bus session +
  * dunst, with dbus-monitor recording every org.freedesktop.Notifications.Notify
- * call. The real `headroom watch` (engine, detector, node-notifier →
+ * call (the session of tests/journeys/harness/desktop.ts). The real `headroom watch` (engine, detector, node-notifier →
  * notify-send) runs against a temporary data directory whose settings put the
  * memory warning just above what this machine uses now; then a real child
  * process allocates past it. Exactly one notification must name the culprit,
@@ -21,6 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { attachNotifications, createNodeNotifier } from '../../../src/main/engine/notify/index.ts';
 import { Engine } from '../../../src/main/engine/engine.ts';
 import { SettingsStore } from '../../../src/main/engine/settings/store.ts';
+import { requireTool, startDesktop, type Desktop } from '../../journeys/harness/desktop.ts';
+import { waitFor } from '../../journeys/harness/wait.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const artifacts = join(root, 'e2e', 'artifacts');
@@ -32,7 +34,7 @@ const children: { name: string; proc: ChildProcess; stderr: string[] }[] = [];
 let work = '';
 let display = '';
 let busAddress = '';
-let monitorOut = '';
+let desktop: Desktop | undefined;
 
 function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, argv0?: string): ChildProcess {
   const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], argv0 });
@@ -50,20 +52,6 @@ function stderrOf(name: string): string {
   return children.find((c) => c.name === name)?.stderr.join('').slice(-2000) ?? '';
 }
 
-async function waitFor(what: string, check: () => boolean, ms: number, why: () => string = () => ''): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}. ${why()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function requireTool(tool: string, pkg: string): void {
-  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-    throw new Error(`${tool} is not installed (Debian package ${pkg}; scripts/provision.sh installs it)`);
-  }
-}
-
 function meminfo(): { total: number; available: number; usedPercent: number } {
   const text = readFileSync('/proc/meminfo', 'utf8');
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN) * 1024;
@@ -72,97 +60,15 @@ function meminfo(): { total: number; available: number; usedPercent: number } {
   return { total, available, usedPercent: ((total - available) / total) * 100 };
 }
 
-interface NotifyCall {
-  app: string;
-  summary: string;
-  body: string;
-}
-
-/** Notify calls in dbus-monitor's text: app_name, replaces_id, app_icon, summary, body, … */
-function notifyCalls(): NotifyCall[] {
-  return monitorOut
-    .split(/\n(?=method call |signal |method return |error )/)
-    .filter((block) => block.startsWith('method call') && /member=Notify\b/.test(block))
-    .map((block) => {
-      const strings = [...block.matchAll(/^ {3}string "((?:[^"\\]|\\.)*)"$/gm)].map((m) => m[1]);
-      return { app: strings[0] ?? '', summary: strings[2] ?? '', body: strings[3] ?? '' };
-    });
-}
+const notifyCalls = () => desktop?.notifications() ?? [];
 
 before(async () => {
-  for (const [tool, pkg] of [
-    ['Xvfb', 'xvfb'],
-    ['dbus-daemon', 'dbus-daemon'],
-    ['dbus-monitor', 'dbus-bin'],
-    ['dbus-send', 'dbus-bin'],
-    ['dunst', 'dunst'],
-    ['notify-send', 'libnotify-bin'],
-    ['import', 'imagemagick'],
-  ]) {
-    requireTool(tool, pkg);
-  }
+  requireTool('import', 'imagemagick');
   work = mkdtempSync(join(tmpdir(), 'headroom-notify-'));
   mkdirSync(artifacts, { recursive: true });
-
-  // A free X display number: no socket and no lock file.
-  let n = 90;
-  while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n++;
-  display = `:${n}`;
-  start('Xvfb', 'Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
-  await waitFor('Xvfb to listen', () => existsSync(`/tmp/.X11-unix/X${n}`), 10_000, () => stderrOf('Xvfb'));
-
-  const bus = start('dbus-daemon', 'dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1']);
-  let busOut = '';
-  bus.stdout?.on('data', (d: Buffer) => (busOut += d.toString()));
-  await waitFor('the D-Bus session bus address', () => /\n/.test(busOut), 10_000, () => stderrOf('dbus-daemon'));
-  busAddress = busOut.split('\n')[0].trim();
-  const env = { DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: busAddress };
-
-  // A desktop-like background, so the screenshot reads as a screen (cosmetic: a failure here changes nothing tested).
-  const bg = join(work, 'bg.png');
-  spawnSync('convert', ['-size', '1280x800', 'gradient:#3b4252-#1f2430', bg]);
-  if (existsSync(bg)) spawnSync('display', ['-window', 'root', bg], { env: { ...process.env, ...env }, timeout: 10_000 });
-
-  const dunstrc = join(work, 'dunstrc');
-  writeFileSync(
-    dunstrc,
-    [
-      '[global]',
-      '    font = DejaVu Sans 11',
-      '    width = 460',
-      '    height = 200',
-      '    offset = 16x48',
-      '    origin = top-right',
-      '    padding = 12',
-      '    horizontal_padding = 14',
-      '    frame_width = 2',
-      '    corner_radius = 6',
-      '    markup = full',
-      '    format = "<small>%a</small>\\n<b>%s</b>\\n%b"',
-      '[urgency_normal]',
-      '    background = "#2e3440"',
-      '    foreground = "#eceff4"',
-      '    frame_color = "#ebcb8b"',
-      '    timeout = 60',
-      '[urgency_critical]',
-      '    background = "#3b2226"',
-      '    foreground = "#eceff4"',
-      '    frame_color = "#bf616a"',
-      '    timeout = 60',
-      '',
-    ].join('\n'),
-  );
-  start('dunst', 'dunst', ['-config', dunstrc], env);
-  const owned = () =>
-    spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.Notifications'], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    }).stdout.includes('boolean true');
-  await waitFor('dunst to own org.freedesktop.Notifications', owned, 10_000, () => stderrOf('dunst'));
-
-  const monitor = start('dbus-monitor', 'dbus-monitor', ["interface='org.freedesktop.Notifications',member='Notify'"], env);
-  monitor.stdout?.on('data', (d: Buffer) => (monitorOut += d.toString()));
-  await waitFor('dbus-monitor to connect', () => monitorOut.includes('NameAcquired'), 10_000, () => stderrOf('dbus-monitor'));
+  desktop = await startDesktop({ background: true });
+  display = desktop.display;
+  busAddress = desktop.busAddress;
 });
 
 after(async () => {
@@ -173,6 +79,7 @@ after(async () => {
     const exited = await Promise.race([new Promise<boolean>((r) => c.proc.once('exit', () => r(true))), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
     if (!exited) c.proc.kill('SIGKILL');
   }
+  await desktop?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -319,7 +226,7 @@ test('a hostile process name reaches the daemon as text: no shell runs it, and a
   const before = notifyCalls().length;
   try {
     await createNodeNotifier().notify({ tag: 'hostile', title, body: `line one\nline two ${marker}e`, urgency: 'normal', silent: true, alertId: null, action: null });
-    await waitFor('the hostile notification', () => notifyCalls().length > before, 10_000, () => monitorOut.slice(-2000));
+    await waitFor('the hostile notification', () => notifyCalls().length > before, 10_000, () => desktop?.monitorText().slice(-2000) ?? '');
   } finally {
     process.env = saved;
   }
