@@ -18,6 +18,7 @@ command -v import >/dev/null 2>&1 && import -version >/dev/null 2>&1 || need+=(i
 command -v dbus-monitor >/dev/null 2>&1 || need+=(dbus)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v stress-ng >/dev/null 2>&1 || need+=(stress-ng)
+[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v systemd-analyze >/dev/null 2>&1 || need+=(openssh-server openssh-client systemd) # remote tests: a private sshd on loopback (never the system one), `systemd-analyze verify`
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -3,15 +3,18 @@
  * returns its exit code; usage errors print one line and exit 2.
  */
 
+import { selectMachine } from './cli/attach.ts';
 import { fixCommand } from './cli/fix.ts';
 import { fixesCommand } from './cli/fixes.ts';
 import { historyCommand } from './cli/history.ts';
 import { UsageError, processIo, type CliIo } from './cli/io.ts';
 import { logCommand } from './cli/log.ts';
+import { machinesCommand } from './cli/machines.ts';
 import { metricsCommand } from './cli/metrics.ts';
 import { replayCommand } from './cli/replay.ts';
 import { reportCommand } from './cli/report.ts';
 import { serveCommand } from './cli/serve.ts';
+import { serviceCommand } from './cli/service.ts';
 import { snapshotCommand } from './cli/snapshot.ts';
 import { watchCommand } from './cli/watch.ts';
 
@@ -31,13 +34,42 @@ const COMMANDS: Record<string, Command> = {
   log: { summary: 'log [--json] [--limit N]        the audit log of fixes run', run: logCommand },
   report: { summary: 'report [--since 3h] [--out FILE.md] [--html] [--no-live]   analysis report of the recorded history', run: reportCommand },
   metrics: { summary: 'metrics [--port 9464] [--host H] [--token-file F]   Prometheus /metrics exporter (runs the engine)', run: metricsCommand },
+  machines: { summary: 'machines [list] | add NAME SSH-DESTINATION | remove NAME   the remote boxes followed over SSH', run: machinesCommand },
+  service: { summary: 'service install|uninstall|run|socket-path   run the engine on this box at boot (systemd user unit), for laptops to follow over SSH', run: serviceCommand },
 };
 
+/** Commands that ask an engine, and so can ask a remote box's (`headroom --machine NAME …`). */
+const MACHINE_COMMANDS = new Set(['snapshot', 'fixes', 'fix', 'report', 'log', 'history', 'watch']);
+
 function usage(): string {
-  return ['usage: headroom <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  headroom ${c.summary}`)].join('\n');
+  return [
+    'usage: headroom [--machine NAME] <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  headroom ${c.summary}`),
+    '',
+    `  --machine NAME   ask the engine of a remote box over SSH (${[...MACHINE_COMMANDS].join(', ')}); see docs/remote.md`,
+  ].join('\n');
+}
+
+/** Splits a leading `--machine NAME` / `--machine=NAME` off argv. */
+function machineFlag(argv: string[]): { machine: string | null; rest: string[] } {
+  const [first, ...more] = argv;
+  if (first === '--machine') {
+    if (more.length === 0 || more[0] === '') throw new UsageError('headroom --machine: expected a machine name (or SSH destination)');
+    return { machine: more[0], rest: more.slice(1) };
+  }
+  if (first?.startsWith('--machine=')) return { machine: first.slice('--machine='.length), rest: more };
+  return { machine: null, rest: argv };
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let machine: string | null;
+  try {
+    ({ machine, rest: argv } = machineFlag(argv));
+  } catch (err) {
+    io.err((err as Error).message);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
@@ -48,7 +80,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`headroom: unknown command "${name.slice(0, 60)}" (try: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
   }
+  if (machine !== null && !MACHINE_COMMANDS.has(name)) {
+    io.err(`headroom ${name}: --machine works with ${[...MACHINE_COMMANDS].join(', ')}`);
+    return 2;
+  }
   try {
+    selectMachine(machine);
     return await cmd.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -57,5 +94,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     io.err(`headroom ${name}: ${(err as Error).message}`);
     return 1;
+  } finally {
+    selectMachine(null);
   }
 }

@@ -415,6 +415,11 @@ const CHILD_PROCESS_ALLOWED: Record<string, string> = {
   'src/main/engine/notify/node-notifier.ts': "execFile('notify-send', args) with a literal command, no shell option",
   // A notification with a fix button: spawn('notify-send', argv) held while it is on screen; same argv as above.
   'src/main/engine/notify/notify-send-action.ts': "spawn('notify-send', args) with a literal command, no shell option",
+  // Following a remote box: the user's own ssh, spawn(program, argv) with the destination one argv element after `--`
+  // (refused when it starts with '-', remote/machine-input.ts), stdin closed and BatchMode=yes; no shell option.
+  'src/main/engine/remote/ssh-process.ts': "spawn(ssh.program ?? 'ssh', forwardArgs(…)/socketQueryArgs(…)) argv, no shell option",
+  // `headroom service install|uninstall`: spawnSync of the literal 'systemctl' / 'loginctl' with fixed argv, no shell option.
+  'src/cli/service.ts': "spawnSync(program: 'systemctl' | 'loginctl', args) with literal subcommands, no shell option",
 };
 
 function sourceFiles(dir: string): string[] {

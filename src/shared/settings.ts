@@ -23,6 +23,19 @@ export interface GroupRule {
   absorbChildren?: boolean;
 }
 
+/**
+ * A machine followed over SSH (docs/remote.md): `destination` is what the user
+ * would type after `ssh` — a Host from ~/.ssh/config, `user@host`, or
+ * `ssh://user@host:port`.
+ */
+export interface MachineSetting {
+  /** Shown in the tray, notifications and the window ("dev-box"). */
+  name: string;
+  destination: string;
+  /** The remote engine's socket, when its data directory is not the default one (absolute path on the box). */
+  socket?: string;
+}
+
 export interface Settings {
   version: number;
   intervals: {
@@ -97,6 +110,8 @@ export interface Settings {
     host: string;
     statsConcurrency: number;
   };
+  /** Remote machines whose engines this Headroom follows over SSH; empty: this machine only. */
+  machines: MachineSetting[];
 }
 
 const GiB = 1024 ** 3;
@@ -159,6 +174,7 @@ export const DEFAULT_SETTINGS: Settings = {
     host: '',
     statsConcurrency: 4,
   },
+  machines: [],
 };
 
 /** A deep partial, for `settings:set` patches. */
@@ -259,4 +275,19 @@ export const SETTINGS_SCHEMA = obj({
     host: { type: 'string', maxLength: 1000 },
     statsConcurrency: int(1, 64),
   }),
+  // A backstop: settings/validate.ts checks names and destinations first, with a message that says what is wrong.
+  machines: {
+    type: 'array',
+    maxItems: 32,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'destination'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
+        destination: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_.@:%+~/\\[\\]][A-Za-z0-9_.@:%+~/\\[\\]-]*$' },
+        socket: { type: 'string', minLength: 2, maxLength: 200, pattern: '^/[^\\u0000-\\u001f\\u007f]*$' },
+      },
+    },
+  },
 });

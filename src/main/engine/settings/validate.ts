@@ -7,6 +7,7 @@
 import { Ajv } from 'ajv';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, type Settings } from '../../../shared/settings.ts';
 import { userPatternProblem } from '../grouping/safe-pattern.ts';
+import { machinesProblem } from '../remote/machine-input.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const check = ajv.compile<Settings>(SETTINGS_SCHEMA);
@@ -22,6 +23,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Throws SettingsError with one clear sentence if `s` is not valid Settings. */
 export function assertSettings(s: unknown): asserts s is Settings {
+  // Machines first: the schema's pattern errors would not say what is wrong with a destination.
+  const machines = isPlainObject(s) ? s.machines : undefined;
+  const machineProblem = machines === undefined ? null : machinesProblem(machines);
+  if (machineProblem) throw new SettingsError(`invalid setting ${machineProblem}`);
   if (!check(s)) {
     const e = check.errors?.[0];
     const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'settings';

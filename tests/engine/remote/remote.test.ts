@@ -1,0 +1,148 @@
+/**
+ * Following a remote box over real SSH (issue 18): a private OpenSSH server on
+ * 127.0.0.1 stands for the box, and a second Headroom engine runs behind it as
+ * its own user, on its own data directory (support/box.ts). The laptop side is
+ * this process: the connection manager (remote/manager.ts) running the real
+ * `ssh` with the box's ssh config, and the real CLI entry.
+ *
+ * The box runs a swarm of processes over a per-run group maximum, so its
+ * engine raises an alert with a fix; the tests follow that alert to the
+ * laptop's surfaces, run the fix from the laptop, then restart sshd and
+ * change its host key.
+ */
+
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../../src/cli.ts';
+import type { MachineStatus } from '../../../src/shared/machines.ts';
+import type { Alert, FixProposal } from '../../../src/shared/model.ts';
+import { RemoteMachines } from '../../../src/main/engine/remote/manager.ts';
+import { tempHome } from '../../helpers/cli.ts';
+import { isAlive, waitUntil } from '../../helpers/procs.ts';
+import { boxUnavailable, TestBox } from './support/box.ts';
+
+const skip = boxUnavailable();
+const tag = randomBytes(3).toString('hex');
+const GROUP = `claude-${tag}`;
+const seconds = Number(`600.${randomInt(100, 999)}1`);
+const MACHINE = 'dev-box';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
+}
+
+describe('following a remote box over SSH', { skip: skip ?? false }, () => {
+  const box = new TestBox();
+  const laptop = tempHome('hr-laptop-');
+  let machines: RemoteMachines;
+  let swarm: number[] = [];
+  const statuses: MachineStatus[] = [];
+  const saved = { home: process.env.HEADROOM_HOME, ssh: process.env.HEADROOM_SSH_CONFIG };
+
+  const status = () => machines.view(MACHINE)?.status as MachineStatus;
+  const firing = (): Alert | undefined => machines.view(MACHINE)?.alerts.find((a) => a.id === `instances:${GROUP}` && a.state === 'firing');
+  const fixFor = (a: Alert): FixProposal | undefined => machines.view(MACHINE)?.fixes.find((f) => a.fixIds.includes(f.id));
+
+  before(async () => {
+    await box.setup();
+    await box.startEngine({
+      version: 1,
+      intervals: { systemMs: 500, processesMs: 500, fdsMs: 5000 },
+      groups: { rules: [{ name: GROUP, kind: 'agent', cmdline: `^claude ${String(seconds).replace('.', '\\.')}$` }] },
+      alerts: { sustainSeconds: 0, maxInstances: { [GROUP]: 3 } },
+      remedies: { keepInstances: 2, keepPolicy: 'newest', graceSeconds: 1 },
+      docker: { enabled: false },
+    });
+    swarm = await box.spawnAs('claude', 6, seconds);
+    // The laptop: its settings name the box; its ssh config is the box's (port, key, known_hosts).
+    writeFileSync(join(laptop, 'settings.json'), JSON.stringify({ version: 1, machines: [{ name: MACHINE, destination: box.host }] }));
+    process.env.HEADROOM_HOME = laptop;
+    process.env.HEADROOM_SSH_CONFIG = box.sshConfig;
+    machines = new RemoteMachines({ dataDir: laptop, backoff: { firstMs: 100, maxMs: 1000, stuckMs: 1000, jitter: 0 } });
+    machines.on('change', (name) => {
+      const s = machines.view(name)?.status;
+      if (s && statuses.at(-1)?.state !== s.state) statuses.push(s);
+    });
+    await machines.update([{ name: MACHINE, destination: box.host }]);
+  });
+
+  after(async () => {
+    await machines?.close();
+    await box.dispose();
+    rmSync(laptop, { recursive: true, force: true });
+    if (saved.home === undefined) delete process.env.HEADROOM_HOME;
+    else process.env.HEADROOM_HOME = saved.home;
+    if (saved.ssh === undefined) delete process.env.HEADROOM_SSH_CONFIG;
+    else process.env.HEADROOM_SSH_CONFIG = saved.ssh;
+  });
+
+  it("the box engine's alert and fix arrive through SSH, pushed, with the box's engine named", async () => {
+    await waitUntil(() => status().state === 'ok', 60_000, `the box to connect (${JSON.stringify(status())}; box: ${box.engineLog})`);
+    assert.equal(status().engine?.kind, 'service');
+    assert.notEqual(status().engine?.pid, process.pid);
+    await waitUntil(() => firing() !== undefined && fixFor(firing() as Alert) !== undefined, 60_000, `the ${GROUP} alert with its fix from the box`);
+    const alert = firing() as Alert;
+    assert.match(alert.title, new RegExp(`^${GROUP} ×6`));
+    assert.equal(fixFor(alert)?.kind, 'process.stop-excess');
+    assert.equal(machines.view(MACHINE)?.snapshot?.host.hostname !== undefined, true);
+  });
+
+  it('headroom --machine dev-box snapshot|fixes answers from the box, from the laptop\'s terminal', async () => {
+    const snap = capture();
+    assert.equal(await main(['--machine', MACHINE, 'snapshot', '--json'], snap.io), 0, snap.err.join('\n'));
+    const s = JSON.parse(snap.out.join('')) as { groups: { name: string; count: number }[] };
+    assert.equal(s.groups.find((g) => g.name === GROUP)?.count, 6);
+
+    const fixes = capture();
+    assert.equal(await main(['--machine', MACHINE, 'fixes'], fixes.io), 0, fixes.err.join('\n'));
+    assert.match(fixes.out.join('\n'), new RegExp(`Stop 4 of 6 ${GROUP} instances`));
+  });
+
+  it('a fix run from the laptop stops the processes on the box, through its re-check, and the box audit log records it', async () => {
+    const alert = firing() as Alert;
+    const fix = fixFor(alert) as FixProposal;
+    const result = await machines.invoke(MACHINE, 'fix:run', { id: fix.id });
+    assert.equal(result.ok, true, result.summary);
+    const targets = fix.targets.map((t) => (t.kind === 'process' ? t.pid : -1));
+    await waitUntil(() => targets.every((p) => !isAlive(p)), 30_000, 'the targets to stop');
+    assert.equal(swarm.filter((p) => isAlive(p)).length, 2, 'the 2 newest are kept');
+    const log = await machines.invoke(MACHINE, 'audit:list', { limit: 5 });
+    assert.equal(log[0]?.fixId, fix.id);
+    assert.equal(log[0]?.ok, true);
+    await waitUntil(() => firing() === undefined, 30_000, 'the alert to clear on the laptop');
+  });
+
+  it('after sshd restarts, the link is re-made with backoff and the history the box recorded meanwhile is there', async () => {
+    const before = statuses.length;
+    await box.stopSshd();
+    await waitUntil(() => status().state === 'unreachable', 60_000, `the laptop to notice (${JSON.stringify(status())})`);
+    const downAt = Date.now();
+    assert.ok(status().reason, 'unreachable says why');
+    assert.ok(status().nextAttemptAt !== null);
+    // The box engine keeps sampling while nobody watches.
+    await waitUntil(() => Date.now() > downAt + 1500, 10_000, 'a few box ticks');
+    await box.startSshd();
+    await waitUntil(() => status().state === 'ok', 60_000, `the reconnect (${JSON.stringify(status())})`);
+    const kinds = statuses.slice(before).map((s) => s.state);
+    assert.ok(kinds.includes('unreachable') && kinds.at(-1) === 'ok', kinds.join(' → '));
+    const upAt = Date.now();
+    const series = await machines.invoke(MACHINE, 'history:query', { series: 'system.mem.used', sinceMs: downAt - 5000, untilMs: upAt });
+    assert.ok(series.t.some((t) => t > downAt && t < upAt), `samples recorded on the box while the link was down: ${series.t.length}`);
+  });
+
+  it('a changed host key is refused and shown as such; the CLI says so in one line', async () => {
+    await box.changeHostKey();
+    await waitUntil(() => status().state === 'host-key-changed', 60_000, `the refusal (${JSON.stringify(status())})`);
+    assert.match(status().reason ?? '', /host key of box has changed/);
+    assert.equal(machines.view(MACHINE)?.status.engine, null);
+    const c = capture();
+    assert.equal(await main(['--machine', MACHINE, 'snapshot'], c.io), 1);
+    assert.equal(c.err.length, 1, c.err.join('\n'));
+    assert.match(c.err[0], /dev-box: the host key of box has changed/);
+  });
+});
