@@ -28,6 +28,11 @@ export function trendFacts(t: LeakTrend): string {
   return `${rate(t.slopePerHour)} (${interval}) · ${eta}`;
 }
 
+/** True when the trend's projection reaches its limit before the chart's right edge (`endMs`). */
+export function limitInView(t: LeakTrend, now: number, endMs: number): boolean {
+  return t.limit !== null && t.etaSeconds !== null && now + t.etaSeconds * 1000 <= endMs;
+}
+
 interface Slot {
   card: HTMLElement;
   facts: HTMLElement;
@@ -94,7 +99,9 @@ export class TrendCharts {
       const t = slot.trend;
       const line = trendLine(t, this.now(), this.win.max);
       slot.chart.setTrends(line ? [{ ...line, label: '' }] : []);
-      slot.chart.setHLines(t.limit !== null ? [{ y: t.limit, label: `limit ${isBytesSeries(t.series) ? formatBytes(t.limit) : t.limit}` }] : []);
+      // The limit is drawn, and the axis reaches it, only when the projection gets there inside the chart: a
+      // limit far above (an application's share of RAM) would flatten the series to a line along the bottom.
+      slot.chart.setHLines(limitInView(t, this.now(), this.win.max) ? [{ y: t.limit as number, label: `limit ${isBytesSeries(t.series) ? formatBytes(t.limit as number) : t.limit}` }] : []);
       slot.chart.render();
       slot.card.dataset.yMax = slot.chart.chart.canvas.dataset.yMax ?? '';
     }
@@ -115,7 +122,10 @@ export class TrendCharts {
       series: [{ label: '', color: '--c-mem', fill: true }],
       yFormat: bytes ? formatBytes : (v) => v.toFixed(0),
       yTicks: bytes ? 'bytes' : undefined,
-      yMaxHint: () => this.slots.get(t.series)?.trend.limit ?? null,
+      yMaxHint: () => {
+        const tr = this.slots.get(t.series)?.trend;
+        return tr && limitInView(tr, this.now(), this.win.max) ? tr.limit : null;
+      },
       yEndsAtHint: true,
     });
     const slot: Slot = { card, facts, chart, trend: t };
