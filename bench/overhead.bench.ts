@@ -25,7 +25,6 @@ import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureBuild } from '../scripts/setup.mjs';
 import { processCount, startSwarm } from './support/swarm.ts';
 import { memoryParts, readTree, type MemoryParts } from './support/tree-meter.ts';
 
@@ -106,7 +105,8 @@ monitors.push({ label: 'naive Node /proc reader', headroom: false, cmd: process.
 const only = typeof flags.only === 'string' ? flags.only.split(',') : null;
 const chosen = only ? monitors.filter((m) => only.some((o) => m.label.includes(o))) : monitors;
 
-ensureBuild(); // before any engine starts, so none of them builds dist/ inside the measurement
+// Build dist/ before any engine starts, so none of them builds it inside the measurement.
+spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs')], { stdio: 'inherit' });
 const swarm = await startSwarm(TARGET);
 const stop = (m: Monitor) => {
   try {
@@ -123,7 +123,7 @@ try {
   console.log(`profile: ${WARM_S} s warm-up, then ${MEASURE_S} s measured, all monitors at once; each counted with its whole process tree`);
   for (const m of chosen) {
     if (m.headroom) m.home = mkdtempSync(join(tmpdir(), 'hr-bench-home-'));
-    const env = { ...process.env, ...m.env, ...(m.home ? { HEADROOM_HOME: m.home } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...m.env, ...(m.home ? { HEADROOM_HOME: m.home } : {}) };
     delete env.DISPLAY; // nobody opens a browser: "no client connected"
     m.proc = spawn(m.cmd, m.args, { env, stdio: 'ignore', detached: true });
     m.proc.once('exit', (code, sig) => (m.exited = `exited with ${code ?? sig} during the run`));

@@ -15,18 +15,18 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism, hostname } from 'node:os';
 import type { Alert, ContainerStats, DockerState, FixProposal, HistoryStatus, LeakTrend, Snapshot } from '../../shared/model.ts';
-import { SNAPSHOT_VERSION, dockerDisabled } from '../../shared/model.ts';
+import { SNAPSHOT_VERSION } from '../../shared/model.ts';
 import type { Settings } from '../../shared/settings.ts';
-import type { CollectorContext } from './collectors/collector.ts';
-import { createFdCollector, createProcessCollector, type ProcessCollector, type ProcessReading } from './collectors/processes.ts';
-import { createSelfCollector } from './collectors/self.ts';
-import type { SystemReading } from './collectors/system.ts';
-import type { SyncCollector } from './collectors/collector.ts';
+import type { Collector, CollectorContext } from './collectors/collector.ts';
+import type { CollectorEntry } from './collectors/entry.ts';
+import type { ProcessCollector } from './collectors/processes.ts';
+import { COLLECTORS } from './collectors/registry.ts';
+import type { WatchedSample } from './collectors/series.ts';
 import { linkFixes } from './alert-fixes.ts';
 import { DecisionRecorder } from './decisions/record.ts';
 import { HeapTrimmer } from './heap-trim.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
-import { seriesFromSnapshot } from './snapshot-series.ts';
+import { collectSeries } from './snapshot-series.ts';
 
 /** Where samples go; the SQLite HistoryStore implements it. */
 export interface HistorySink {
@@ -38,7 +38,8 @@ export interface HistorySink {
 
 /** The leak detector and alert rules; engine/detect implements it. */
 export interface SnapshotAnalyzer {
-  observe(s: Snapshot): { trends: LeakTrend[]; alerts: Alert[]; transitions: Alert[] };
+  /** `watched`: the series the collectors declare as watched on this tick (else the analyzer takes them from the Snapshot). */
+  observe(s: Snapshot, watched?: readonly WatchedSample[]): { trends: LeakTrend[]; alerts: Alert[]; transitions: Alert[] };
   updateSettings(s: Settings): void;
   /**
    * The wall clock jumped by `deltaMs` (positive: forward) between the
@@ -117,25 +118,33 @@ export interface EngineEvents {
   error: [Error];
 }
 
+/** One registry entry at run time: its collector and latest reading. */
+interface Slot {
+  entry: CollectorEntry;
+  collector: Collector<unknown>;
+  reading: unknown;
+  /** Whether `reading` holds anything yet. */
+  has: boolean;
+  /** Wall time of the latest reading (what the Snapshot reports)... */
+  at: number;
+  /** ...and its monotonic time, which decides when the next is due. */
+  mono: number;
+  /** Whether it runs on the tick being assembled. */
+  due: boolean;
+}
+
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly deps: EngineDeps;
   private readonly clock: EngineClock;
   readonly platform: Platform;
-  private readonly system: SyncCollector<SystemReading>;
-  private readonly self = createSelfCollector();
+  /** The collector registry, in run order (collectors/registry.ts). */
+  private readonly slots: Slot[];
   readonly processes: ProcessCollector;
-  private readonly fds;
+  private inited = false;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   /** A full GC once a minute keeps Headroom's own RSS flat (see heap-trim.ts). */
   private readonly heapTrimmer = new HeapTrimmer();
-  private lastSystem: SystemReading | null = null;
-  private lastProcesses: ProcessReading | null = null;
-  /** Wall time of the latest process scan (what the Snapshot reports)... */
-  private processesAt = 0;
-  /** ...and monotonic times of the latest scans, which decide when the next is due. */
-  private processesMono = -Infinity;
-  private fdsMono = -Infinity;
   /** Both clocks at the previous tick, to notice the wall clock jumping. */
   private lastTickWall = NaN;
   private lastTickMono = NaN;
@@ -157,9 +166,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.clock = deps.clock ?? (deps.now ? { wallMs: deps.now, monotonicMs: SYSTEM_CLOCK.monotonicMs } : SYSTEM_CLOCK);
     const s = deps.settings();
     this.platform = deps.platform ?? createPlatform({ procRoot: deps.procRoot });
-    this.system = this.platform.system;
-    this.processes = createProcessCollector(s.groups.rules, this.platform.processes);
-    this.fds = createFdCollector(this.processes.table);
+    const collectorDeps = { settings: s, platform: this.platform, containers: deps.containers ?? null };
+    this.slots = COLLECTORS.map((entry) => ({ entry, collector: entry.create(collectorDeps), reading: undefined, has: false, at: 0, mono: -Infinity, due: false }));
+    // The remedies read the process table, and settings changes regroup it.
+    this.processes = this.slot('processes').collector as ProcessCollector;
     this.decisions = deps.history ? new DecisionRecorder(deps.history) : null;
     if (deps.resumedAlerts) this.decisions?.resume(deps.resumedAlerts);
     for (const p of this.processes.setRules(s.groups.rules)) deps.log(p);
@@ -176,9 +186,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.running = true;
     this.heapTrimmer.start();
     const ctx = this.ctx();
-    this.system.init(ctx);
-    this.self.init(ctx);
-    this.deps.containers?.start();
+    this.initCollectors(ctx, true);
     this.deps.history?.recordEvent(ctx.now, 'engine.start', `pid ${process.pid} ${this.platform.name}`);
     this.platform.ready().then(
       () => this.loop(),
@@ -192,7 +200,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.heapTrimmer.stop();
-    await this.deps.containers?.stop();
+    // Every collector is disposed (Docker's timers stopped, waiting for a collect in flight); the process table is kept for the remedies.
+    for (const slot of this.slots) if (slot.entry.id !== 'processes') await slot.collector.dispose();
+    this.inited = false;
     const wall = this.clock.wallMs();
     // The leaks' latest figures, for reports made while no engine runs.
     this.decisions?.flush(wall, this.latestTrends);
@@ -201,12 +211,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Takes one full sample now (all collectors), without history or timers: for `headroom snapshot`. */
   sampleNow(): Snapshot {
-    const ctx = this.ctx();
-    if (!this.lastSystem) {
-      this.system.init(ctx);
-      this.self.init(ctx);
-    }
-    this.fds.collect(ctx);
+    // Collectors on their own schedule (Docker) are not started by a one-shot sample: they report what they have.
+    if (!this.inited) this.initCollectors(this.ctx(), false);
     return this.tick(true);
   }
 
@@ -238,6 +244,37 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const p of this.processes.setRules(s.groups.rules)) this.deps.log(p);
     this.deps.analyzer?.updateSettings(s);
     this.deps.containers?.updateSettings?.(s);
+  }
+
+  private slot(id: string): Slot {
+    const slot = this.slots.find((x) => x.entry.id === id);
+    if (!slot) throw new Error(`no collector ${id} in the registry`);
+    return slot;
+  }
+
+  /** Runs every collector's init (the synchronous ones complete at once; `withOwn` also starts those with their own schedule). */
+  private initCollectors(ctx: CollectorContext, withOwn: boolean): void {
+    this.inited = true;
+    for (const slot of this.slots) {
+      if (slot.entry.schedule.kind === 'own' && !withOwn) continue;
+      const r = slot.collector.init(ctx);
+      if (r instanceof Promise) r.catch((err: Error) => this.deps.log(`engine: ${slot.entry.id} failed to start: ${err.message}`));
+    }
+  }
+
+  /** Decides which collectors run on this tick: due times on the monotonic clock, shortened under pressure. */
+  private markDue(prev: Snapshot | null, mono: number, forceAll: boolean): void {
+    for (const slot of this.slots) {
+      const sch = slot.entry.schedule;
+      if (forceAll || sch.kind === 'own' || !slot.has) slot.due = true;
+      else if (sch.interval === null) slot.due = true;
+      else slot.due = mono - slot.mono >= this.intervalFor(prev, sch.interval) - 50;
+    }
+    // A collector scheduled `with` another runs only on that one's ticks (the fd pass with a process scan).
+    for (const slot of this.slots) {
+      const sch = slot.entry.schedule;
+      if (sch.kind === 'with' && !forceAll) slot.due = slot.due && this.slot(sch.entry).due;
+    }
   }
 
   private ctx(): CollectorContext {
@@ -291,7 +328,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** Under memory pressure everything samples faster (settings.intervals.pressureFactor). */
-  private intervalFor(s: Snapshot | null, key: 'systemMs' | 'processesMs' | 'fdsMs'): number {
+  private intervalFor(s: Snapshot | null, key: keyof Settings['intervals']): number {
     const settings = this.deps.settings();
     const base = settings.intervals[key];
     if (!s) return base;
@@ -306,56 +343,37 @@ export class Engine extends EventEmitter<EngineEvents> {
     const mono = ctx.monotonic as number;
     if (!forceAll) this.noteClockJump(now, mono);
     const prev = this.latestSnapshot;
-    const sys = this.system.collect(ctx);
-    this.lastSystem = sys;
-    let processesRan = false;
     // Due times on the monotonic clock: a wall clock set back by an hour must not freeze the process list for an hour.
-    if (forceAll || !this.lastProcesses || mono - this.processesMono >= this.intervalFor(prev, 'processesMs') - 50) {
-      if (!forceAll && mono - this.fdsMono >= this.intervalFor(prev, 'fdsMs') - 50) {
-        this.fds.collect(ctx);
-        this.fdsMono = mono;
-      }
-      this.lastProcesses = this.processes.collect(ctx);
-      this.processesAt = now;
-      this.processesMono = mono;
-      processesRan = true;
+    this.markDue(prev, mono, forceAll);
+    for (const slot of this.slots) {
+      if (!slot.due) continue;
+      slot.reading = slot.collector.collect(ctx);
+      slot.has = true;
+      slot.at = now;
+      slot.mono = mono;
     }
-    const procs = this.lastProcesses as ProcessReading;
-    const source = this.deps.containers;
-    const snap: Snapshot = {
-      version: SNAPSHOT_VERSION,
-      t: now,
-      host: this.host,
-      memory: sys.memory,
-      load: sys.load,
-      cpuPercent: sys.cpuPercent,
-      pressure: sys.pressure,
-      swapInPerSec: Math.round(sys.swapInPerSec * 10) / 10,
-      processCount: procs.processCount,
-      threadCount: procs.threadCount,
-      groups: procs.groups,
-      zombies: procs.zombies,
-      orphans: procs.orphans,
-      self: this.self.collect(ctx),
-      containers: source ? source.containers() : [],
-      docker: source ? source.state() : dockerDisabled('Docker monitoring is off'),
-      sampledAt: { system: now, processes: this.processesAt, containers: source ? source.sampledAt() : null },
-    };
+    // Every part of a Snapshot belongs to one registry entry, and every entry merges its latest reading:
+    // the registry covers the whole model, so the object is complete once the loop is done.
+    const snap = { version: SNAPSHOT_VERSION, t: now, host: this.host, sampledAt: { system: now, processes: 0, containers: null } } as unknown as Snapshot;
+    for (const slot of this.slots) if (slot.has) slot.entry.merge(snap, slot.reading, slot.at);
     this.latestSnapshot = snap;
     if (forceAll) return snap;
 
-    const topN = this.deps.settings().groups.topN;
+    const series = collectSeries(snap, {
+      topN: this.deps.settings().groups.topN,
+      fresh: { processes: this.slot('processes').due, containers: snap.sampledAt.containers !== null && snap.sampledAt.containers !== (prev?.sampledAt.containers ?? null) },
+    });
     const history = this.deps.history;
     if (history) {
       try {
-        history.record(now, seriesFromSnapshot(snap, { topN, withGroups: processesRan }));
+        history.record(now, series.recorded);
       } catch (err) {
         this.deps.log(`engine: history write failed: ${(err as Error).message}`);
       }
       snap.history = historyStatus(history);
     }
     if (this.deps.analyzer) {
-      const out = this.deps.analyzer.observe(snap);
+      const out = this.deps.analyzer.observe(snap, series.watched);
       this.latestTrends = out.trends;
       this.latestAlerts = out.alerts;
       for (const t of out.transitions) this.pendingTransitions.push(t);

@@ -11,6 +11,8 @@ import { DEFAULT_GROUP_RULES } from '../grouping/default-rules.ts';
 import { Grouper, groupProcesses } from '../grouping/grouper.ts';
 import { ProcessTable, type ProcessSource } from '../platform/linux/process-table.ts';
 import type { CollectorContext, FieldMeta, SyncCollector } from './collector.ts';
+import { defineCollector } from './entry.ts';
+import type { Watch } from './series.ts';
 
 export interface ProcessReading {
   processCount: number;
@@ -80,3 +82,61 @@ export function createFdCollector(table: ProcessSource): SyncCollector<void> {
     dispose() {},
   };
 }
+
+/** Groups smaller than this are not watched for leaks: a leak there cannot hurt the machine yet. */
+export const MIN_WATCHED_GROUP_BYTES = 32 * 1024 * 1024;
+/** At most this many groups are watched (×3 series each), to bound the detector's cost per tick. */
+export const MAX_WATCHED_GROUPS = 40;
+
+/**
+ * Registry entry: the process scan on its interval. History records the top
+ * groups (settings.groups.topN); the detector watches memory, threads and fds
+ * of the largest groups from MIN_WATCHED_GROUP_BYTES. Group series are emitted
+ * only on ticks with a fresh scan.
+ */
+export const processesEntry = defineCollector<ProcessReading>({
+  id: 'processes',
+  schedule: { kind: 'every', interval: 'processesMs' },
+  create: (deps) => createProcessCollector(deps.settings.groups.rules, deps.platform.processes),
+  merge(snap, r, at) {
+    snap.processCount = r.processCount;
+    snap.threadCount = r.threadCount;
+    snap.groups = r.groups;
+    snap.zombies = r.zombies;
+    snap.orphans = r.orphans;
+    snap.sampledAt.processes = at;
+  },
+  series: {
+    names: ['system.processes', ...['rss', 'cpu', 'count', 'threads', 'fds'].map((x) => `process.group.<name>.${x}`)],
+    emit(s, ctx, out) {
+      out.add('system.processes', s.processCount, null, true, null);
+      if (!ctx.fresh.processes) return;
+      let watchedGroups = 0;
+      // Groups are sorted by RSS: past the top N and the watch floor, nothing more is emitted.
+      for (let i = 0; i < s.groups.length; i++) {
+        const g = s.groups[i];
+        const record = i < ctx.topN;
+        const watch: Watch | null =
+          watchedGroups < MAX_WATCHED_GROUPS && g.rssBytes >= MIN_WATCHED_GROUP_BYTES ? { segmentKey: '', culprit: g.name, members: g.pids } : null;
+        if (!record && watch === null) break;
+        if (watch) watchedGroups++;
+        const p = `process.group.${g.name}`;
+        out.add(`${p}.rss`, g.rssBytes, s.memory.totalBytes, record, watch);
+        if (record) {
+          out.add(`${p}.cpu`, g.cpuPercent, null, true, null);
+          out.add(`${p}.count`, g.count, null, true, null);
+        }
+        out.add(`${p}.threads`, g.threads, null, record, watch);
+        if (g.fds !== null) out.add(`${p}.fds`, g.fds, null, record, watch);
+      }
+    },
+  },
+});
+
+/** Registry entry: the fd pass, on ticks with a process scan and at most every fdsMs; its counts reach the Snapshot through the scan's groups. */
+export const fdsEntry = defineCollector<void>({
+  id: 'fds',
+  schedule: { kind: 'with', entry: 'processes', interval: 'fdsMs' },
+  create: (deps) => createFdCollector(deps.platform.processes),
+  merge() {},
+});

@@ -5,6 +5,7 @@
 
 import type { SelfCost } from '../../../shared/model.ts';
 import type { CollectorContext, SyncCollector } from './collector.ts';
+import { defineCollector } from './entry.ts';
 
 export function createSelfCollector(): SyncCollector<SelfCost> {
   let prev = process.cpuUsage();
@@ -32,3 +33,20 @@ export function createSelfCollector(): SyncCollector<SelfCost> {
     dispose() {},
   };
 }
+
+/** Registry entry: every tick, last in it (so it counts this tick's work); recorded, never watched for leaks. */
+export const selfEntry = defineCollector<SelfCost>({
+  id: 'self',
+  schedule: { kind: 'every', interval: null },
+  create: () => createSelfCollector(),
+  merge(snap, r) {
+    snap.self = r;
+  },
+  series: {
+    names: ['self.rss', 'self.cpu'],
+    emit(s, _ctx, out) {
+      out.add('self.rss', s.self.rssBytes, null, true, null);
+      out.add('self.cpu', s.self.cpuPercent, null, true, null);
+    },
+  },
+});

@@ -15,6 +15,8 @@ import {
   type CpuTimes,
 } from '../platform/linux/system-files.ts';
 import type { CollectorContext, FieldMeta, SyncCollector } from './collector.ts';
+import { defineCollector } from './entry.ts';
+import { MACHINE } from './series.ts';
 
 export interface SystemReading {
   memory: MemoryStats;
@@ -80,3 +82,33 @@ export function createSystemCollector(procRoot = '/proc'): SyncCollector<SystemR
     dispose() {},
   };
 }
+
+/** Registry entry: every system tick; the machine's series, used memory and swap watched for leaks. */
+export const systemEntry = defineCollector<SystemReading>({
+  id: 'system',
+  schedule: { kind: 'every', interval: 'systemMs' },
+  create: (deps) => deps.platform.system,
+  merge(snap, r, at) {
+    snap.memory = r.memory;
+    snap.load = r.load;
+    snap.cpuPercent = r.cpuPercent;
+    snap.pressure = r.pressure;
+    snap.swapInPerSec = Math.round(r.swapInPerSec * 10) / 10;
+    snap.sampledAt.system = at;
+  },
+  series: {
+    names: ['system.mem.used', 'system.mem.available', 'system.mem.cached', 'system.swap.used', 'system.cpu', 'system.load1', 'system.psi.some10', 'system.swapin'],
+    emit(s, _ctx, out) {
+      const m = s.memory;
+      out.add('system.mem.used', m.usedBytes, m.totalBytes + m.swapTotalBytes, true, MACHINE);
+      out.add('system.mem.available', m.availableBytes, m.totalBytes, true, null);
+      out.add('system.mem.cached', m.cachedBytes, m.totalBytes, true, null);
+      // Swap is watched only where there is some: an empty swap cannot fill.
+      out.add('system.swap.used', m.swapUsedBytes, m.swapTotalBytes || null, true, m.swapTotalBytes > 0 ? MACHINE : null);
+      out.add('system.cpu', s.cpuPercent, 100, true, null);
+      out.add('system.load1', s.load[0], null, true, null);
+      if (s.pressure) out.add('system.psi.some10', s.pressure.someAvg10, 100, true, null);
+      out.add('system.swapin', s.swapInPerSec, null, true, null);
+    },
+  },
+});

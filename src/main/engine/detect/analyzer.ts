@@ -10,7 +10,7 @@ import type { SnapshotAnalyzer } from '../engine.ts';
 import { LeakDetector } from './leak-detector.ts';
 import { AlertRules } from './rules.ts';
 import { RecentGrowth, withRecentGrowth } from './recent-growth.ts';
-import { leakSeriesFromSnapshot, pidSetReplaced } from './series.ts';
+import { leakSeriesFromSnapshot, pidSetReplaced, type WatchedSeries } from './series.ts';
 
 export interface AnalyzerOutput {
   trends: LeakTrend[];
@@ -20,7 +20,7 @@ export interface AnalyzerOutput {
 }
 
 export interface Analyzer extends SnapshotAnalyzer {
-  observe(s: Snapshot): AnalyzerOutput;
+  observe(s: Snapshot, watched?: readonly WatchedSeries[]): AnalyzerOutput;
   alerts(): Alert[];
   trends(): LeakTrend[];
 }
@@ -49,7 +49,7 @@ export function createAnalyzer(settings: Settings, opts: AnalyzerOptions = {}): 
   let latest: AnalyzerOutput = { trends: [], alerts: [], transitions: [] };
 
   return {
-    observe(s: Snapshot): AnalyzerOutput {
+    observe(s: Snapshot, watched?: readonly WatchedSeries[]): AnalyzerOutput {
       const tSec = s.t / 1000;
       const processesFresh = s.sampledAt.processes !== prevProcessesAt;
       if (processesFresh) {
@@ -61,7 +61,8 @@ export function createAnalyzer(settings: Settings, opts: AnalyzerOptions = {}): 
           groupPids.set(g.name, g.pids);
         }
       }
-      for (const w of leakSeriesFromSnapshot(s, prevProcessesAt, prevContainersAt)) {
+      // The engine passes the watched series it already took from the registry for history; alone, they are taken here.
+      for (const w of watched ?? leakSeriesFromSnapshot(s, prevProcessesAt, prevContainersAt)) {
         if (w.segmentKey !== '') {
           const prev = segmentKeys.get(w.series);
           if (prev !== undefined && prev !== w.segmentKey) detector.newSegment(w.series, tSec);
