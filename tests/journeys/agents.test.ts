@@ -20,8 +20,10 @@
  * Shortened through settings (as a user can): intervals.systemMs 1000,
  * processesMs 1000, fdsMs 5000, dockerStatsMs 2000; alerts.sustainSeconds 0,
  * zombieSeconds 3, leakHorizonSeconds 30 d (a 7 GB/h leak on 24 GB is hours from
- * the limit); detector minSpanSeconds 30, minSamples 10, maxWindowSeconds 900
- * (1.25 s buckets), slowSpanSeconds 300; remedies.graceSeconds 2.
+ * the limit), defaultMaxInstances 10000 with maxInstances 8 for the swarm (so
+ * other groups on the machine stay quiet in this session); detector
+ * minSpanSeconds 15, minSamples 10, maxWindowSeconds 600 (1 s buckets),
+ * slowSpanSeconds 300; remedies.graceSeconds 2.
  *
  * Fixes are invoked only after checking that every target is a PID this test
  * started (with its start time): a developer's real `claude` sessions survive.

@@ -150,11 +150,13 @@ export async function startDesktop(opts: DesktopOptions = {}): Promise<Desktop> 
   };
 
   try {
-    // A free X display number: no socket and no lock file.
-    let n = 90;
-    while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n++;
+    // Xvfb picks a free display itself and prints its number (-displayfd): journeys run two at a time.
+    const x = start('Xvfb', 'Xvfb', ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
+    let xOut = '';
+    x.stdout?.on('data', (d: Buffer) => (xOut += d.toString()));
+    await waitFor('Xvfb to pick a display', () => /^\d+\n/.test(xOut), 15_000, () => stderrOf('Xvfb'));
+    const n = Number(xOut.trim());
     const display = `:${n}`;
-    start('Xvfb', 'Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
     await waitFor('Xvfb to listen', () => existsSync(`/tmp/.X11-unix/X${n}`), 10_000, () => stderrOf('Xvfb'));
 
     const bus = start('dbus-daemon', 'dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1']);
