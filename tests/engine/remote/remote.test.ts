@@ -19,7 +19,12 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli.ts';
 import type { MachineStatus } from '../../../src/shared/machines.ts';
 import type { Alert, FixProposal } from '../../../src/shared/model.ts';
+import type { HeadroomNotification, NotificationEvents, Notifier } from '../../../src/main/engine/notify/notifier.ts';
+import { attachRemoteNotifications } from '../../../src/main/engine/notify/remote.ts';
 import { RemoteMachines } from '../../../src/main/engine/remote/manager.ts';
+import type { TrayMenuItem } from '../../../src/main/engine/tray/menu.ts';
+import { computeTrayView } from '../../../src/main/engine/tray/view.ts';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { tempHome } from '../../helpers/cli.ts';
 import { isAlive, waitUntil } from '../../helpers/procs.ts';
 import { boxUnavailable, TestBox } from './support/box.ts';
@@ -29,6 +34,21 @@ const tag = randomBytes(3).toString('hex');
 const GROUP = `claude-${tag}`;
 const seconds = Number(`600.${randomInt(100, 999)}1`);
 const MACHINE = 'dev-box';
+
+/** The tray's view with nothing happening on the laptop itself, so whatever it shows comes from the box. */
+function trayView(machines: RemoteMachines) {
+  return computeTrayView({ snapshot: null, alerts: [], trends: [], fixes: [], settings: DEFAULT_SETTINGS, autostart: null, now: Date.now(), machines: machines.views() }, 'linux');
+}
+const items = (menu: TrayMenuItem[]) => menu.filter((i): i is Extract<TrayMenuItem, { type: 'item' | 'status' }> => i.type === 'item' || i.type === 'status');
+
+/** A notifier that keeps what it was given (the real platforms are tested in notify/daemon.test.ts). */
+class RecordingNotifier implements Notifier {
+  readonly name = 'recording';
+  readonly shown: { n: HeadroomNotification; events?: NotificationEvents }[] = [];
+  async notify(n: HeadroomNotification, events?: NotificationEvents): Promise<void> {
+    this.shown.push({ n, events });
+  }
+}
 
 function capture() {
   const out: string[] = [];
@@ -40,6 +60,8 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
   const box = new TestBox();
   const laptop = tempHome('hr-laptop-');
   let machines: RemoteMachines;
+  const notifier = new RecordingNotifier();
+  let stopNotify = () => {};
   let swarm: number[] = [];
   const statuses: MachineStatus[] = [];
   const saved = { home: process.env.HEADROOM_HOME, ssh: process.env.HEADROOM_SSH_CONFIG };
@@ -68,10 +90,12 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
       const s = machines.view(name)?.status;
       if (s && statuses.at(-1)?.state !== s.state) statuses.push(s);
     });
+    stopNotify = attachRemoteNotifications(machines, notifier, { settings: () => DEFAULT_SETTINGS, log: () => {} });
     await machines.update([{ name: MACHINE, destination: box.host }]);
   });
 
   after(async () => {
+    stopNotify();
     await machines?.close();
     await box.dispose();
     rmSync(laptop, { recursive: true, force: true });
@@ -92,6 +116,31 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     assert.equal(machines.view(MACHINE)?.snapshot?.host.hostname !== undefined, true);
   });
 
+  it("the tray's view model has a section naming the box, with its alert and fix, and the icon takes the box's state", () => {
+    const alert = firing() as Alert;
+    const fix = fixFor(alert) as FixProposal;
+    const view = trayView(machines);
+    const menu = items(view.menu);
+    const header = menu.find((i) => i.label.startsWith(`${MACHINE} — Memory `));
+    assert.ok(header, menu.map((i) => i.label).join('\n'));
+    const alertItem = menu.find((i) => i.type === 'item' && i.label.includes(alert.title));
+    assert.deepEqual(alertItem?.type === 'item' && alertItem.action, { kind: 'open-window', alertId: alert.id, machine: MACHINE });
+    const fixItem = menu.find((i) => i.type === 'item' && i.action.kind === 'run-fix' && i.action.fixId === fix.id);
+    assert.ok(fixItem?.type === 'item' && fixItem.action.kind === 'run-fix' && fixItem.action.machine === MACHINE);
+    assert.equal(view.icon.level, 'warning', 'the laptop is calm; the box has a warning');
+    assert.match(view.tooltip, new RegExp(`\\n${MACHINE}: memory \\d+%`));
+  });
+
+  it('a notification names the machine, and offers the fix', async () => {
+    const alert = firing() as Alert;
+    await waitUntil(() => notifier.shown.some((s) => s.n.alertId === alert.id), 30_000, 'the notification');
+    const { n } = notifier.shown.find((s) => s.n.alertId === alert.id) as { n: HeadroomNotification };
+    assert.equal(n.title, `${MACHINE}: ${alert.title}`);
+    assert.equal(n.machine, MACHINE);
+    assert.equal(n.action?.fixId, fixFor(alert)?.id);
+    assert.equal(notifier.shown.filter((s) => s.n.alertId === alert.id).length, 1, 'once, though the box pushes its alerts every tick');
+  });
+
   it('headroom --machine dev-box snapshot|fixes answers from the box, from the laptop\'s terminal', async () => {
     const snap = capture();
     assert.equal(await main(['--machine', MACHINE, 'snapshot', '--json'], snap.io), 0, snap.err.join('\n'));
@@ -103,11 +152,15 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     assert.match(fixes.out.join('\n'), new RegExp(`Stop 4 of 6 ${GROUP} instances`));
   });
 
-  it('a fix run from the laptop stops the processes on the box, through its re-check, and the box audit log records it', async () => {
+  it("the notification's fix runs on the box: its processes stop, through its re-check, and the box's audit log records it", async () => {
     const alert = firing() as Alert;
     const fix = fixFor(alert) as FixProposal;
-    const result = await machines.invoke(MACHINE, 'fix:run', { id: fix.id });
-    assert.equal(result.ok, true, result.summary);
+    const { n, events } = notifier.shown.find((s) => s.n.alertId === alert.id) as { n: HeadroomNotification; events: NotificationEvents };
+    assert.equal(n.action?.fixId, fix.id);
+    events.action(fix.id);
+    await waitUntil(() => notifier.shown.some((s) => s.n.tag === `${MACHINE}:fix:${fix.id}`), 60_000, 'the fix result');
+    const result = (notifier.shown.find((s) => s.n.tag === `${MACHINE}:fix:${fix.id}`) as { n: HeadroomNotification }).n;
+    assert.match(result.title, new RegExp(`^${MACHINE}: Stopped 4`), result.body);
     const targets = fix.targets.map((t) => (t.kind === 'process' ? t.pid : -1));
     await waitUntil(() => targets.every((p) => !isAlive(p)), 30_000, 'the targets to stop');
     assert.equal(swarm.filter((p) => isAlive(p)).length, 2, 'the 2 newest are kept');
@@ -140,6 +193,9 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     await waitUntil(() => status().state === 'host-key-changed', 60_000, `the refusal (${JSON.stringify(status())})`);
     assert.match(status().reason ?? '', /host key of box has changed/);
     assert.equal(machines.view(MACHINE)?.status.engine, null);
+    const view = trayView(machines);
+    assert.ok(items(view.menu).some((i) => i.label === `${MACHINE} — host key changed — refused`), items(view.menu).map((i) => i.label).join('\n'));
+    assert.equal(view.icon.level, 'warning', 'a box that needs a person colours the icon');
     const c = capture();
     assert.equal(await main(['--machine', MACHINE, 'snapshot'], c.io), 1);
     assert.equal(c.err.length, 1, c.err.join('\n'));

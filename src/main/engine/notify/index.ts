@@ -7,3 +7,4 @@ export { attachNotifications, type AttachOptions, type NotifiableHeadroom } from
 export { createNodeNotifier, type NodeNotifierOptions } from './node-notifier.ts';
 export type { HeadroomNotification, Notifier, NotificationUrgency } from './notifier.ts';
 export { NotificationPolicy } from './policy.ts';
+export { attachRemoteNotifications, type NotifiableMachines } from './remote.ts';

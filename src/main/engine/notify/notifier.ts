@@ -20,6 +20,8 @@ export interface HeadroomNotification {
   silent: boolean;
   /** The alert it is about: clicking opens the window on it. */
   alertId: string | null;
+  /** The followed box the alert is on (its name starts the title); absent for this machine's own alerts. */
+  machine?: string;
   /**
    * The top fix, offered as an action button where the platform has one
    * (notify-send ≥ 0.7.9 on Linux, Electron on macOS). The label says exactly

@@ -9,14 +9,17 @@
  * show first, listing exactly what it touches.
  */
 
-import type { Alert, FixProposal, FixTarget, Severity, Snapshot } from '../../../shared/model.ts';
+import type { Alert, FixProposal, FixTarget, LeakTrend, Severity, Snapshot } from '../../../shared/model.ts';
 import { formatBytes, formatDuration, formatGroup, formatPercent, formatRate } from '../../../shared/format.ts';
-import { alertsPaused, memoryPercent, trendForAlert, type TrayState } from './state.ts';
+import { machineLive, type MachineStateKind } from '../../../shared/machines.ts';
+import { alertsPaused, memoryPercent, trendForAlert, type TrayMachine, type TrayState } from './state.ts';
 
 /** What clicking an item does; the glue maps each kind onto one call. */
 export type TrayAction =
-  | { kind: 'open-window'; alertId: string | null }
-  | { kind: 'run-fix'; fixId: string; confirm: FixConfirmation | null }
+  /** `machine`: the alert is a followed box's (the window opens on that machine). */
+  | { kind: 'open-window'; alertId: string | null; machine?: string }
+  /** `machine`: the fix is a followed box's, and runs on that box's engine. */
+  | { kind: 'run-fix'; fixId: string; confirm: FixConfirmation | null; machine?: string }
   | { kind: 'export-report' }
   /** Pauses for `forMs` from the moment of the click (a menu can sit open for minutes). */
   | { kind: 'pause-alerts'; forMs: number }
@@ -42,7 +45,7 @@ export type TrayMenuItem =
   | { type: 'submenu'; label: string; items: TrayMenuItem[] };
 
 /** How many of each list the menu shows before pointing at the window. */
-export const MENU_LIMITS = { apps: 5, alerts: 6, fixesPerAlert: 3, containers: 3, targetsListed: 30 } as const;
+export const MENU_LIMITS = { apps: 5, alerts: 6, fixesPerAlert: 3, containers: 3, targetsListed: 30, machineAlerts: 3 } as const;
 
 export const PAUSE_MS = 3600_000;
 const INDENT = '    ';
@@ -61,6 +64,7 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   items.push(SEP, ...alertLines(state));
   const docker = dockerLines(state);
   if (docker.length > 0) items.push(SEP, ...docker);
+  for (const m of state.machines ?? []) items.push(SEP, ...machineLines(m));
   items.push(SEP, ...controlLines(state));
   return items;
 }
@@ -83,25 +87,71 @@ function statusLines(s: Snapshot | null): TrayMenuItem[] {
 }
 
 function alertLines(state: TrayState): TrayMenuItem[] {
-  const firing = state.alerts
+  return alertLinesOf(state, { indent: '', limit: MENU_LIMITS.alerts });
+}
+
+/** Where a list of alerts comes from: this machine (no `machine`), or a followed box. */
+interface AlertSource {
+  alerts: readonly Alert[];
+  fixes: readonly FixProposal[];
+  trends: readonly LeakTrend[];
+}
+
+/** Firing alerts, most severe first, each with its fixes under it; a box's carry its name in their actions. */
+function alertLinesOf(src: AlertSource, o: { indent: string; limit: number; machine?: string }): TrayMenuItem[] {
+  const firing = src.alerts
     .filter((a) => a.state === 'firing')
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since);
-  if (firing.length === 0) return [{ type: 'status', label: '✓ No alerts' }];
-  const byId = new Map(state.fixes.map((f) => [f.id, f]));
+  if (firing.length === 0) return [{ type: 'status', label: `${o.indent}✓ No alerts` }];
+  const byId = new Map(src.fixes.map((f) => [f.id, f]));
+  const on = o.machine === undefined ? {} : { machine: o.machine };
   const out: TrayMenuItem[] = [];
-  for (const a of firing.slice(0, MENU_LIMITS.alerts)) {
-    out.push({ type: 'item', label: alertLabel(a, state), enabled: true, tooltip: a.detail || undefined, action: { kind: 'open-window', alertId: a.id } });
+  for (const a of firing.slice(0, o.limit)) {
+    out.push({ type: 'item', label: `${o.indent}${alertLabel(a, src)}`, enabled: true, tooltip: a.detail || undefined, action: { kind: 'open-window', alertId: a.id, ...on } });
     const fixes = a.fixIds.map((id) => byId.get(id)).filter((f): f is FixProposal => f !== undefined);
-    for (const f of fixes.slice(0, MENU_LIMITS.fixesPerAlert)) out.push(fixItem(f, INDENT));
+    for (const f of fixes.slice(0, MENU_LIMITS.fixesPerAlert)) out.push(fixItem(f, o.indent + INDENT, undefined, o.machine));
   }
-  if (firing.length > MENU_LIMITS.alerts) {
-    out.push({ type: 'item', label: `${firing.length - MENU_LIMITS.alerts} more alerts in Headroom…`, enabled: true, action: { kind: 'open-window', alertId: null } });
+  if (firing.length > o.limit) {
+    out.push({ type: 'item', label: `${o.indent}${firing.length - o.limit} more alerts in Headroom…`, enabled: true, action: { kind: 'open-window', alertId: null, ...on } });
   }
   return out;
 }
 
+const MACHINE_STATE_LABEL: Record<MachineStateKind, string> = {
+  connecting: 'connecting…',
+  ok: '',
+  slow: 'slow to answer',
+  unreachable: 'unreachable',
+  'no-engine': 'no Headroom running there',
+  'auth-failed': 'SSH login refused',
+  'host-key-changed': 'host key changed — refused',
+  'host-key-unknown': 'host key not known yet',
+  'version-mismatch': 'another Headroom version',
+};
+
+/**
+ * A followed box's section: its name and memory (or why there is no live
+ * data), then its firing alerts with their fixes, which run on that box.
+ */
+function machineLines(m: TrayMachine): TrayMenuItem[] {
+  const { status: st, snapshot: s } = m;
+  const name = st.name;
+  if (!machineLive(st) || !s) {
+    const label = st.state === 'ok' ? 'connecting…' : MACHINE_STATE_LABEL[st.state];
+    const out: TrayMenuItem[] = [{ type: 'status', label: `${name} — ${label}`, tooltip: st.reason ?? undefined }];
+    if (st.reason) out.push({ type: 'status', label: `${INDENT}${st.reason.length > 90 ? `${st.reason.slice(0, 89)}…` : st.reason}`, tooltip: st.reason });
+    return out;
+  }
+  const memory = `Memory ${formatPercent(memoryPercent(s))} — ${formatBytes(s.memory.usedBytes)} of ${formatBytes(s.memory.totalBytes)}`;
+  const slow = st.state === 'slow' ? ` (${MACHINE_STATE_LABEL.slow})` : '';
+  return [
+    { type: 'status', label: `${name} — ${memory}${slow}`, tooltip: st.reason ?? `${st.destination}, over SSH` },
+    ...alertLinesOf({ alerts: m.alerts, fixes: m.fixes, trends: [] }, { indent: INDENT, limit: MENU_LIMITS.machineAlerts, machine: name }),
+  ];
+}
+
 /** "⚠ claude ×16 — 5.4 GB, +1.2 GB/h, full in ~2 h 40 min": the detector's title, with the trend added when the title lacks it. */
-function alertLabel(a: Alert, state: TrayState): string {
+function alertLabel(a: Alert, state: Pick<AlertSource, 'trends'>): string {
   let label = `${SEVERITY_MARK[a.severity]} ${a.title}`;
   const trend = trendForAlert(a, state.trends);
   if (trend && !a.title.includes('/h')) {
@@ -113,7 +163,7 @@ function alertLabel(a: Alert, state: TrayState): string {
 }
 
 /** A fix as a menu item: a destructive one ends in "…" (it asks first) and carries its confirmation. */
-function fixItem(f: FixProposal, indent: string, labelOverride?: string): TrayMenuItem {
+function fixItem(f: FixProposal, indent: string, labelOverride?: string, machine?: string): TrayMenuItem {
   const size = f.expectedBytes > 0 ? ` (~${formatBytes(f.expectedBytes)})` : '';
   const label = labelOverride ?? `${indent}${f.title}${f.destructive ? '…' : ''}${size}`;
   return {
@@ -121,12 +171,12 @@ function fixItem(f: FixProposal, indent: string, labelOverride?: string): TrayMe
     label,
     enabled: true,
     tooltip: f.reason || undefined,
-    action: { kind: 'run-fix', fixId: f.id, confirm: f.destructive ? fixConfirmation(f) : null },
+    action: { kind: 'run-fix', fixId: f.id, confirm: f.destructive ? fixConfirmation(f, machine) : null, ...(machine === undefined ? {} : { machine }) },
   };
 }
 
 /** The dialog for a destructive fix: what it does, every target it touches, and the command a user could type instead. */
-export function fixConfirmation(f: FixProposal): FixConfirmation {
+export function fixConfirmation(f: FixProposal, machine?: string): FixConfirmation {
   const n = f.targets.length;
   const listed = f.targets.slice(0, MENU_LIMITS.targetsListed).map((t) => `• ${describeTarget(t)}`);
   if (n > MENU_LIMITS.targetsListed) {
@@ -139,7 +189,8 @@ export function fixConfirmation(f: FixProposal): FixConfirmation {
   if (f.command) lines.push('', `The same by hand: ${f.command}`);
   return {
     title: 'Headroom',
-    message: `${f.title}?`,
+    // On a followed box the dialog says where: the same title could describe this machine's processes.
+    message: machine === undefined ? `${f.title}?` : `On ${machine}: ${f.title}?`,
     detail: lines.join('\n'),
     confirmLabel: f.title.split(' ')[0] || 'Run',
   };

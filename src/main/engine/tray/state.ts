@@ -5,6 +5,7 @@
  * tray is a function of this state and is tested on fixtures.
  */
 
+import { machineLive, STUCK_STATES, type MachineStatus } from '../../../shared/machines.ts';
 import type { Alert, FixProposal, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
 
@@ -26,6 +27,16 @@ export interface TrayState {
   reportAvailable?: boolean;
   /** A settings problem to surface (the store's notice), or null. */
   notice?: string | null;
+  /** Remote boxes followed over SSH (remote/manager.ts views), each with its own section. */
+  machines?: readonly TrayMachine[];
+}
+
+/** One followed box, as its engine last pushed it. */
+export interface TrayMachine {
+  status: MachineStatus;
+  snapshot: Snapshot | null;
+  alerts: readonly Alert[];
+  fixes: readonly FixProposal[];
 }
 
 /** Used memory as a percent of RAM (0–100), as `free` counts it (total − available). */
@@ -41,7 +52,27 @@ const RANK: Record<TrayLevel, number> = { normal: 0, warning: 1, critical: 2 };
  * The colour the tray wears: the worse of memory against the user's thresholds
  * and the most severe firing alert (info alerts never colour the icon).
  */
-export function trayLevel(state: Pick<TrayState, 'snapshot' | 'alerts' | 'settings'>): TrayLevel {
+export function trayLevel(state: Pick<TrayState, 'snapshot' | 'alerts' | 'settings' | 'machines'>): TrayLevel {
+  let level = localLevel(state);
+  for (const m of state.machines ?? []) {
+    const l = machineLevel(m, state.settings);
+    if (RANK[l] > RANK[level]) level = l;
+  }
+  return level;
+}
+
+/**
+ * A box's colour: its memory and firing alerts while connected. A box that
+ * needs a person (changed host key, refused login, another version) is amber;
+ * one that is merely off or unreachable does not colour the icon, it is said
+ * in its section (a laptop must not stay amber because a box is powered down).
+ */
+export function machineLevel(m: TrayMachine, settings: Settings): TrayLevel {
+  if (machineLive(m.status)) return localLevel({ snapshot: m.snapshot, alerts: m.alerts, settings });
+  return STUCK_STATES.has(m.status.state) ? 'warning' : 'normal';
+}
+
+function localLevel(state: Pick<TrayState, 'snapshot' | 'alerts' | 'settings'>): TrayLevel {
   let level: TrayLevel = 'normal';
   if (state.snapshot) {
     const pct = memoryPercent(state.snapshot);
@@ -56,8 +87,9 @@ export function trayLevel(state: Pick<TrayState, 'snapshot' | 'alerts' | 'settin
 }
 
 /** True when a leak trend is active: a trend says so, or a leak alert is firing. */
-export function leakActive(state: Pick<TrayState, 'alerts' | 'trends'>): boolean {
-  return state.trends.some((t) => t.leaking) || state.alerts.some((a) => a.state === 'firing' && isLeakAlert(a));
+export function leakActive(state: Pick<TrayState, 'alerts' | 'trends' | 'machines'>): boolean {
+  const firingLeak = (alerts: readonly Alert[]) => alerts.some((a) => a.state === 'firing' && isLeakAlert(a));
+  return state.trends.some((t) => t.leaking) || firingLeak(state.alerts) || (state.machines ?? []).some((m) => machineLive(m.status) && firingLeak(m.alerts));
 }
 
 export function isLeakAlert(a: Alert): boolean {

@@ -6,7 +6,8 @@
 
 import type { Snapshot } from '../../../shared/model.ts';
 import { formatBytes, formatPercent } from '../../../shared/format.ts';
-import { memoryPercent } from './state.ts';
+import { machineLive } from '../../../shared/machines.ts';
+import { memoryPercent, type TrayMachine } from './state.ts';
 
 /** Windows' NOTIFYICONDATA.szTip holds 128 UTF-16 units including the terminator. */
 export const WINDOWS_TOOLTIP_MAX = 127;
@@ -25,4 +26,16 @@ export function buildTrayTooltip(s: Snapshot | null, maxLength = 1000): string {
     if (text.length <= maxLength) return text;
   }
   return `Headroom\n${memory}`.slice(0, maxLength);
+}
+
+/** Appends one line per followed box ("dev-box: memory 62%", "dev-box: unreachable"), as many as fit in `maxLength`. */
+export function withMachineLines(tooltip: string, machines: readonly TrayMachine[], maxLength = 1000): string {
+  let text = tooltip;
+  for (const m of machines) {
+    const what = machineLive(m.status) && m.snapshot ? `memory ${formatPercent(memoryPercent(m.snapshot))}` : m.status.state.replace(/-/g, ' ');
+    const line = `\n${m.status.name}: ${what}`;
+    if (text.length + line.length > maxLength) break;
+    text += line;
+  }
+  return text;
 }

@@ -8,7 +8,7 @@
 
 import { buildTrayMenu, type TrayMenuItem } from './menu.ts';
 import { leakActive, memoryPercent, trayLevel, type TrayLevel, type TrayState } from './state.ts';
-import { buildTrayTooltip, WINDOWS_TOOLTIP_MAX } from './tooltip.ts';
+import { buildTrayTooltip, WINDOWS_TOOLTIP_MAX, withMachineLines } from './tooltip.ts';
 import { trayIconKey } from './icon.ts';
 
 export interface TrayView {
@@ -31,10 +31,11 @@ export function computeTrayView(state: TrayState, platform: NodeJS.Platform): Tr
     template: platform === 'darwin' && level === 'normal',
   };
   const menu = buildTrayMenu(state);
+  const tooltipMax = platform === 'win32' ? WINDOWS_TOOLTIP_MAX : 1000;
   return {
     icon,
     iconKey: trayIconKey(icon),
-    tooltip: buildTrayTooltip(state.snapshot, platform === 'win32' ? WINDOWS_TOOLTIP_MAX : 1000),
+    tooltip: withMachineLines(buildTrayTooltip(state.snapshot, tooltipMax), state.machines ?? [], tooltipMax),
     menu,
     menuKey: JSON.stringify(menu),
   };
