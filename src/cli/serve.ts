@@ -13,6 +13,7 @@ import { createApi } from '../main/engine/api/handlers.ts';
 import { hostEngine } from '../main/engine/channel/host.ts';
 import { createHeadroomMetrics, createMetricsHandler, METRICS_TOKEN_ENV } from '../main/engine/metrics/index.ts';
 import { attachNotifications, createNodeNotifier } from '../main/engine/notify/index.ts';
+import { followMachines } from '../main/engine/remote/follow.ts';
 import { isLoopbackHost } from '../main/engine/server/security.ts';
 import { startWebServer } from '../main/engine/server/server.ts';
 import { findRendererDir } from '../main/engine/server/static-files.ts';
@@ -61,6 +62,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   // The engine of this data directory: holds its lock (a second engine refuses) and serves the local channel.
   const h = await hostEngine('serve', { docker: values['no-docker'] ? false : undefined });
   attachNotifications(h, createNodeNotifier());
+  // The boxes in settings.machines, followed over SSH (docs/remote.md); none by default.
+  const followed = followMachines(h, createNodeNotifier());
   const api = createApi({ ...h, log: h.log });
   const metrics = values['no-metrics']
     ? null
@@ -78,6 +81,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       }
     }
   } catch (err) {
+    await followed.close();
     await h.close();
     throw err;
   }
@@ -105,6 +109,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
   removeLaunchFile();
   await server.close();
+  await followed.close();
   await h.close();
   return 0;
 }

@@ -8,13 +8,15 @@
  *   settings       pause/resume, changes pushed into the engine
  *   ipc            the typed API for the window
  *   notifications  alert transitions → native notifications (a button's fix runs in engine/notify)
- *   tray           icon, tooltip and glance menu
+ *   machines       the boxes in settings.machines, followed over SSH (engine/remote/), notifying by name
+ *   tray           icon, tooltip and glance menu, with a section per box
  *   metrics        the optional loopback /metrics exporter (HEADROOM_METRICS_PORT)
  *   windows        the Headroom window (opened unless started at login)
  */
 
 import { createHeadroom, type Headroom } from './engine/create.ts';
 import { startDesktopExporter } from './engine/metrics/desktop-exporter.ts';
+import { followMachines } from './engine/remote/follow.ts';
 import { setupIpc } from './ipc.ts';
 import { iconPath, type Lifecycle } from './lifecycle.ts';
 import { setupNotifications } from './notifications.ts';
@@ -36,11 +38,13 @@ export function startApp(lifecycle: Lifecycle, opts: AppOptions = {}): Headroom 
   const settings = setupSettings(headroom);
   const ipc = setupIpc(headroom);
   const notifications = setupNotifications(headroom, { openAlert: showAlert, platform, iconPath: iconPath() });
-  const tray = setupTray({ headroom, settings, lifecycle, notifier: notifications.notifier, openWindow: showAlert, platform });
+  const followed = followMachines(headroom, notifications.notifier);
+  const tray = setupTray({ headroom, settings, lifecycle, notifier: notifications.notifier, openWindow: showAlert, platform, machines: followed.machines });
   const exporter = startDesktopExporter(headroom);
   lifecycle.onShutdown(async () => {
     await (await exporter)?.close();
     tray.dispose();
+    await followed.close();
     notifications.dispose();
     ipc.dispose();
     settings.dispose();

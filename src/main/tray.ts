@@ -18,6 +18,8 @@ import { fixConfirmation, type TrayAction, type TrayMenuItem } from './engine/tr
 import { iconRepresentations, renderTrayIcon } from './engine/tray/icon.ts';
 import { computeTrayView, TrayRedrawGate, type TrayView } from './engine/tray/view.ts';
 import type { TrayState } from './engine/tray/state.ts';
+import type { RemoteMachines } from './engine/remote/manager.ts';
+import { onMachine } from './engine/notify/remote.ts';
 import { exportReportFor } from './engine/report/api.ts';
 import { localTimeZone, reportFileName } from './engine/report/index.ts';
 
@@ -33,6 +35,8 @@ export interface TrayDeps {
   openWindow(alertId: string | null): void;
   /** The icon, menu and click behaviour differ per platform; a parameter so each can be exercised anywhere. */
   platform: NodeJS.Platform;
+  /** Followed boxes: a menu section each; their fixes run on their own engines. */
+  machines?: RemoteMachines;
 }
 
 export interface TrayHandle {
@@ -68,6 +72,7 @@ export function setupTray(deps: TrayDeps): TrayHandle {
       now: Date.now(),
       reportAvailable: headroom.history !== null,
       notice: deps.settings.notice(),
+      machines: deps.machines?.views() ?? [],
     };
   }
 
@@ -107,7 +112,7 @@ export function setupTray(deps: TrayDeps): TrayHandle {
         deps.openWindow(action.alertId);
         return;
       case 'run-fix':
-        await runFix(action.fixId);
+        await (action.machine === undefined ? runFix(action.fixId) : runMachineFix(action.machine, action.fixId));
         return;
       case 'export-report':
         await exportReport();
@@ -156,6 +161,29 @@ export function setupTray(deps: TrayDeps): TrayHandle {
     }
   }
 
+  /** A box's fix: confirmed like a local one (the dialog names the box), run by the box's engine through its re-check. */
+  async function runMachineFix(machine: string, fixId: string): Promise<void> {
+    const fix = deps.machines?.view(machine)?.fixes.find((f) => f.id === fixId);
+    if (!fix || running) return;
+    running = true;
+    try {
+      if (fix.destructive) {
+        const c = fixConfirmation(fix, machine);
+        const { response } = await dialog.showMessageBox({ type: 'warning', title: c.title, message: c.message, detail: c.detail, buttons: [c.confirmLabel, 'Cancel'], defaultId: 1, cancelId: 1, noLink: true });
+        if (response !== 0) return;
+      }
+      const result = await (deps.machines as RemoteMachines).invoke(machine, 'fix:run', { id: fixId });
+      await deps.notifier.notify(onMachine(fixResultNotification(result, fix.title), machine)).catch(() => {});
+    } catch (err) {
+      const message = (err as { message?: string }).message ?? String(err);
+      headroom.log(`tray: fix ${fixId} on ${machine} failed: ${message}`);
+      void deps.notifier.notify(onMachine({ tag: `fix:${fixId}`, title: `Could not run: ${fix.title}`, body: message, urgency: 'normal', silent: false, alertId: null, action: null }, machine)).catch(() => {});
+    } finally {
+      running = false;
+      refresh();
+    }
+  }
+
   /** Asks where to save, then writes the last 24 hours as HTML (or Markdown, by the chosen extension). */
   async function exportReport(): Promise<void> {
     const now = Date.now();
@@ -184,6 +212,7 @@ export function setupTray(deps: TrayDeps): TrayHandle {
   headroom.engine.on('snapshot', onUpdate);
   headroom.engine.on('alerts', onUpdate);
   headroom.engine.on('fixes', onUpdate);
+  deps.machines?.on('change', onUpdate);
 
   return {
     runFix,
@@ -192,6 +221,7 @@ export function setupTray(deps: TrayDeps): TrayHandle {
       headroom.engine.off('snapshot', onUpdate);
       headroom.engine.off('alerts', onUpdate);
       headroom.engine.off('fixes', onUpdate);
+      deps.machines?.off('change', onUpdate);
       tray.destroy();
     },
   };
