@@ -34,7 +34,7 @@ function statLine(pid: number, comm: string, o: { utime?: number; startTime?: nu
 interface FakeProc {
   pid: number;
   comm: string;
-  files: ('stat' | 'statm' | 'cmdline' | 'status')[];
+  files: ('stat' | 'cmdline' | 'status')[];
   utime?: number;
 }
 
@@ -43,11 +43,10 @@ function writeProc(root: string, p: FakeProc): void {
   mkdirSync(dir, { recursive: true });
   const content: Record<string, string> = {
     stat: statLine(p.pid, p.comm, { utime: p.utime }),
-    statm: '2000 300 100 10 0 500 0\n',
     cmdline: `/usr/bin/${p.comm}\0--flag\0`,
     status: `Name:\t${p.comm}\nUid:\t1000\t1000\t1000\t1000\n`,
   };
-  for (const f of ['stat', 'statm', 'cmdline', 'status'] as const) {
+  for (const f of ['stat', 'cmdline', 'status'] as const) {
     if (p.files.includes(f)) writeFileSync(join(dir, f), content[f]);
     else rmSync(join(dir, f), { force: true });
   }
@@ -60,14 +59,13 @@ function fakeProc(procs: FakeProc[]): string {
   return root;
 }
 
-const ALL: FakeProc['files'] = ['stat', 'statm', 'cmdline', 'status'];
+const ALL: FakeProc['files'] = ['stat', 'cmdline', 'status'];
 
 test('a process whose files vanish between the listing and the reads is left out and counted, never half-read', () => {
   const root = fakeProc([
     { pid: 100, comm: 'whole', files: ALL },
-    { pid: 101, comm: 'nostatus', files: ['stat', 'statm', 'cmdline'] }, // exited before its status was read
-    { pid: 102, comm: 'nocmdline', files: ['stat', 'statm'] }, // exited before its cmdline was read
-    { pid: 103, comm: 'nostatm', files: ['stat', 'cmdline', 'status'] }, // exited right after its stat
+    { pid: 101, comm: 'nostatus', files: ['stat', 'cmdline'] }, // exited before its status was read
+    { pid: 102, comm: 'nocmdline', files: ['stat'] }, // exited before its cmdline was read
     { pid: 104, comm: 'nothing', files: [] }, // listed, gone before the first read
   ]);
   const table = new ProcessTable({ procRoot: root });
@@ -77,18 +75,18 @@ test('a process whose files vanish between the listing and the reads is left out
   assert.equal(e.uid, 1000);
   assert.equal(e.name, 'whole');
   assert.equal(e.cmdline, '/usr/bin/whole --flag');
-  assert.equal(e.rssBytes, 300 * 4096, 'RSS from statm');
+  assert.equal(e.rssBytes, 100 * 4096, 'RSS from stat (field 24): statm is not read');
   assert.equal(scan.processCount, 1);
-  assert.equal(scan.vanished, 4);
-  assert.equal(table.vanishedTotal, 4);
+  assert.equal(scan.vanished, 3);
+  assert.equal(table.vanishedTotal, 3);
 
   // A known process that vanishes later is dropped from the table and counted too.
-  writeProc(root, { pid: 100, comm: 'whole', files: ['stat'] });
+  writeProc(root, { pid: 100, comm: 'whole', files: [] });
   const next = table.scan(1_002_000, 2000);
   assert.equal(table.entries.size, 0);
   assert.equal(next.removed, 1);
-  assert.equal(next.vanished, 5);
-  assert.equal(table.vanishedTotal, 9);
+  assert.equal(next.vanished, 4);
+  assert.equal(table.vanishedTotal, 7);
 });
 
 test('CPU rates use the monotonic clock: a wall clock set back an hour gives the true rate, not zero or a negative one', () => {

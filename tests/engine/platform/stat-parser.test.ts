@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newStatFields, parseStat, parseStatmResidentPages, parseStatusUid, PF_KTHREAD } from '../../../src/main/engine/platform/linux/stat-parser.ts';
+import { newStatFields, parseStat, parseStatusUid, PF_KTHREAD } from '../../../src/main/engine/platform/linux/stat-parser.ts';
 
 function stat(comm: string, rest: string) {
   return Buffer.from(`4242 (${comm}) ${rest}\n`);
@@ -43,9 +43,7 @@ describe('/proc/PID/stat parser', () => {
     assert.equal(parseStat(junk, junk.length, f), false);
   });
 
-  it('reads statm resident pages and the real UID from status', () => {
-    const statm = Buffer.from('12345 678 90 1 0 200 0\n');
-    assert.equal(parseStatmResidentPages(statm, statm.length), 678);
+  it('reads the real UID from status', () => {
     const status = Buffer.from('Name:\tclaude\nState:\tS (sleeping)\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\n');
     assert.equal(parseStatusUid(status, status.length), 1000);
     const none = Buffer.from('Name:\tx\n');

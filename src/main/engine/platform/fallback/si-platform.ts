@@ -7,10 +7,20 @@
  * on some platforms), so it refreshes processes at most every `minProcessMs`.
  */
 
-import si from 'systeminformation';
 import type { SystemReading } from '../../collectors/system.ts';
 import type { CollectorContext, SyncCollector } from '../../collectors/collector.ts';
 import type { ProcEntry, ProcessSource, ScanResult } from '../linux/process-table.ts';
+
+/**
+ * systeminformation, loaded on first use: on Linux this fallback is never used,
+ * and loading the package costs ~9 MB of RSS and ~90 ms of CPU (measured with
+ * `node -e "await import('systeminformation')"`; docs/performance.md).
+ */
+let loading: Promise<typeof import('systeminformation')> | null = null;
+function si(): Promise<typeof import('systeminformation')> {
+  loading ??= import('systeminformation').then((m) => (m as { default?: typeof import('systeminformation') }).default ?? m);
+  return loading;
+}
 
 export class SiSystemSource implements SyncCollector<SystemReading> {
   readonly id = 'system';
@@ -36,7 +46,8 @@ export class SiSystemSource implements SyncCollector<SystemReading> {
 
   private refresh(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    this.inFlight = Promise.all([si.mem(), si.currentLoad()])
+    this.inFlight = si()
+      .then((lib) => Promise.all([lib.mem(), lib.currentLoad()]))
       .then(([m, l]) => {
         const total = m.total;
         this.last = {
@@ -88,8 +99,8 @@ export class SiProcessSource implements ProcessSource {
 
   private refresh(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    this.inFlight = si
-      .processes()
+    this.inFlight = si()
+      .then((lib) => lib.processes())
       .then((p) => {
         const now = Date.now();
         const gen = ++this.gen;

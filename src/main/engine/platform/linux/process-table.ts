@@ -1,7 +1,7 @@
 /**
  * The live process table on Linux, read straight from /proc.
  *
- * Each scan reads /proc/PID/stat and /proc/PID/statm for every PID into one
+ * Each scan reads /proc/PID/stat (and nothing else) for every PID into one
  * reused buffer; /proc/PID/cmdline and /proc/PID/status (for the UID) are read
  * only for processes not seen before (a PID whose start time changed is a new
  * process). Entries are updated in
@@ -21,7 +21,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { ProcFileReader } from './proc-file.ts';
 import { parseBootTime } from './system-files.ts';
-import { newStatFields, parseStat, parseStatmResidentPages, parseStatusUid, PF_KTHREAD } from './stat-parser.ts';
+import { newStatFields, parseStat, parseStatusUid, PF_KTHREAD } from './stat-parser.ts';
 
 /** One process as Headroom tracks it. Mutated in place by scans; copy what you keep. */
 export interface ProcEntry {
@@ -176,17 +176,10 @@ export class ProcessTable implements ProcessSource {
           continue;
         }
       }
-      // RSS from statm ("resident", the counter ps and top show). Measured here: stat+statm costs
-      // ~24 µs of syscalls per process against ~33 µs for stat+status, whose text the kernel
-      // formats field by field. status is read once per process, for its UID (see newEntry);
-      // remediation re-reads it fresh right before acting. It overwrites `buf`, so it comes after
-      // newEntry has taken the comm out of it (the other stat fields are parsed numbers already).
-      const mn = this.reader.read(`${base}/statm`);
-      if (mn <= 0) {
-        vanished++;
-        continue;
-      }
-      const residentPages = parseStatmResidentPages(buf, mn);
+      // RSS, threads, CPU times, state, PPID and start time all come from this one stat read: its rss
+      // field is the same counter as statm's "resident" (get_mm_rss), so statm is not read at all —
+      // one open/read/close less per process per scan (docs/performance.md has the measurement).
+      const residentPages = st.rssPages;
       if (fresh !== null) {
         this.entries.set(pid, fresh);
         added++;

@@ -105,10 +105,3 @@ export function parseStatusUid(buf: Buffer, len: number): number {
   if (at < 0 || at >= len) return -1;
   return parseUint(buf, at + UID_TAG.length, len);
 }
-
-/** Resident pages (second field) of /proc/PID/statm. */
-export function parseStatmResidentPages(buf: Uint8Array, len: number): number {
-  let pos = 0;
-  while (pos < len && buf[pos] !== SPACE) pos++;
-  return parseUint(buf, pos + 1, len);
-}
