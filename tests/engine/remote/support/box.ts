@@ -203,6 +203,11 @@ export class TestBox {
     }, 60_000, `the box engine's channel (${this.engineLog})`);
   }
 
+  /** The box engine's PID (for the bench's meter). */
+  enginePid(): number {
+    return this.engine?.pid ?? -1;
+  }
+
   /** Processes named `name` (argv[0]) owned by the box user, so the box engine may stop them. */
   async spawnAs(name: string, count: number, seconds: number): Promise<number[]> {
     const pids: number[] = [];
