@@ -1,10 +1,10 @@
 /**
  * The app's life: one instance only (a second launch focuses the first), the
- * window hides to the tray instead of quitting, start at login, and a clean
+ * window closes to the tray (destroyed, not hidden) instead of quitting, start at login, and a clean
  * quit that stops the engine, closes files and leaves no child process behind.
  */
 
-import { app, type BrowserWindow } from 'electron';
+import { app } from 'electron';
 import { join } from 'node:path';
 import { strayChildren, stopChildren } from './engine/tray/children.ts';
 import { isXdgAutostartEnabled, launchCommand, setXdgAutostart, xdgAutostartDir } from './engine/tray/autostart.ts';
@@ -47,21 +47,13 @@ export function setupLifecycle(opts: LifecycleOptions): Lifecycle | null {
   app.on('window-all-closed', () => {});
   if (process.platform === 'darwin') app.on('activate', () => opts.onSecondInstance());
 
-  let quitting = false;
   let cleaned = false;
   const hooks: (() => void | Promise<void>)[] = [];
 
-  // Closing the window hides it to the tray, unless we are quitting.
-  app.on('browser-window-created', (_event, win: BrowserWindow) => {
-    win.on('close', (event) => {
-      if (quitting) return;
-      event.preventDefault();
-      win.hide();
-    });
-  });
+  // Closing the window destroys it, renderer and all (windows.ts): a hidden window kept its renderer's
+  // ~100 MB resident for nothing. The tray lives on (window-all-closed above) and reopens a new one.
 
   app.on('before-quit', (event) => {
-    quitting = true;
     if (cleaned) return;
     event.preventDefault();
     void shutdown().finally(() => {
@@ -116,7 +108,6 @@ export function setupLifecycle(opts: LifecycleOptions): Lifecycle | null {
       }
     },
     quit() {
-      quitting = true;
       app.quit();
     },
     onShutdown(hook) {

@@ -101,6 +101,8 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
   if (opts.show !== false) win.once('ready-to-show', () => win.show());
   void win.loadFile(rendererIndexPath(), opts.route ? { hash: `/${opts.route}` } : undefined);
   mainWindow = win;
+  // Closing destroys the window and its renderer process (Electron's default; nothing prevents it): the
+  // tray alone must cost no more than the headless engine. showMainWindow() makes a new one on demand.
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });

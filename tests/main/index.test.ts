@@ -120,10 +120,17 @@ describe('electron double: the app from index.ts on Linux', () => {
     assert.ok(pids.every(isAlive), 'nothing ran');
   });
 
-  test('electron double: closing the window hides it to the tray; Quit Headroom stops the app and its children', async () => {
+  test('electron double: closing the window destroys it (renderer and all), the tray opens a new one; Quit Headroom stops the app and its children', async () => {
     win.close();
-    assert.equal(win.isDestroyed(), false, 'closing hides to the tray');
-    assert.equal(win.isVisible(), false);
+    assert.equal(win.isDestroyed(), true, 'closing destroys the window: no hidden renderer stays resident');
+    assert.equal(double.quit, false, 'the app lives on in the tray');
+    const open = double.trays[0].contextMenu?.find((i) => i.label === 'Open Headroom');
+    assert.ok(open);
+    open.click();
+    const again = await waitFor(() => double.windows.find((w) => w !== win && !w.isDestroyed()), 'a new window from the tray');
+    await waitFor(() => again.isVisible(), 'the new window shown once painted');
+    again.close();
+    assert.equal(again.isDestroyed(), true);
 
     const quit = double.trays[0].contextMenu?.find((i) => i.label === 'Quit Headroom');
     assert.ok(quit);
