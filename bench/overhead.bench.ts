@@ -154,21 +154,21 @@ try {
 function report(ms: Monitor[]): void {
   const glances = ms.find((m) => m.label.startsWith('Glances') && m.cpuPct !== undefined);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`\n${'monitor'.padEnd(44)} ${'CPU % of a core'.padStart(16)} ${'RSS mean'.padStart(9)} ${'RSS max'.padStart(8)}   ${glances ? 'vs Glances: CPU   RSS' : ''}`);
+  console.log(`\n${'monitor'.padEnd(56)} ${'CPU % of a core'.padStart(16)} ${'RSS mean'.padStart(9)} ${'RSS max'.padStart(8)}   ${glances ? 'vs Glances: CPU   RSS' : ''}`);
   for (const m of ms) {
     if (m.cpuPct === undefined) {
-      console.log(`${m.label.padEnd(44)} ${m.exited ?? 'not measured'}`);
+      console.log(`${m.label.padEnd(56)} ${m.exited ?? 'not measured'}`);
       continue;
     }
     const rss = mean(m.rss);
     const vs = glances && m !== glances ? `${(m.cpuPct / (glances.cpuPct as number)).toFixed(2).padStart(15)}× ${(rss / mean(glances.rss)).toFixed(2).padStart(5)}×` : '';
-    console.log(`${m.label.padEnd(44)} ${`${m.cpuPct.toFixed(2)}%`.padStart(16)} ${`${(rss / MB).toFixed(0)} MB`.padStart(9)} ${`${(Math.max(...m.rss) / MB).toFixed(0)} MB`.padStart(8)}   ${vs}`);
+    console.log(`${m.label.padEnd(56)} ${`${m.cpuPct.toFixed(2)}%`.padStart(16)} ${`${(rss / MB).toFixed(0)} MB`.padStart(9)} ${`${(Math.max(...m.rss) / MB).toFixed(0)} MB`.padStart(8)}   ${vs}`);
   }
   console.log('\nHeadroom engines, from /proc/PID/status at the end:');
   for (const m of ms) {
     if (!m.parts) continue;
     const p = m.parts;
-    console.log(`  ${m.label.padEnd(42)} anonymous ${(p.anonBytes / MB).toFixed(0)} MB, file-backed ${(p.fileBytes / MB).toFixed(0)} MB, shmem ${(p.shmemBytes / MB).toFixed(0)} MB, peak (VmHWM) ${(p.peakBytes / MB).toFixed(0)} MB`);
+    console.log(`  ${m.label.padEnd(54)} anonymous ${(p.anonBytes / MB).toFixed(0)} MB, file-backed ${(p.fileBytes / MB).toFixed(0)} MB, shmem ${(p.shmemBytes / MB).toFixed(0)} MB, peak (VmHWM) ${(p.peakBytes / MB).toFixed(0)} MB`);
   }
   const engine = ms.find((m) => m.label === 'headroom serve' && m.cpuPct !== undefined);
   if (engine) {
