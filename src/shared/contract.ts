@@ -82,7 +82,7 @@ export interface ContainerLogs {
   truncated: boolean;
 }
 
-/** One row of the fix audit log, as it crosses a process boundary (remedies' AuditEntry has this shape). */
+/** One row of the fix audit log (stored in the history database; remedies' AuditEntry is this type). */
 export interface AuditLogEntry {
   id: number;
   t: number;
@@ -93,8 +93,10 @@ export interface AuditLogEntry {
   ok: boolean;
   summary: string;
   targets: { target: FixTarget; outcome: string; detail: string }[];
+  /** System memory used (total − available) right before and right after acting. */
   memBefore: number;
   memAfter: number;
+  /** RSS of the fix's targets right before acting, and of those still running right after. */
   targetsRssBefore?: number;
   targetsRssAfter?: number;
   undo: Record<string, unknown> | null;

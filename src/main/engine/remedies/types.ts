@@ -3,6 +3,7 @@
  * (IPC and web), the tray and the notifier call. Implemented in remedies/index.ts.
  */
 
+import type { AuditLogEntry } from '../../../shared/contract.ts';
 import type { FixProposal, FixResult, FixTarget } from '../../../shared/model.ts';
 import type { FixPlanner } from '../engine.ts';
 
@@ -18,25 +19,8 @@ export class FixError extends Error {
   }
 }
 
-/** One row of the audit log (stored in the history database). */
-export interface AuditEntry {
-  id: number;
-  t: number;
-  fixId: string;
-  kind: string;
-  title: string;
-  dryRun: boolean;
-  ok: boolean;
-  summary: string;
-  targets: { target: FixTarget; outcome: string; detail: string }[];
-  /** System memory used (total − available) right before and right after acting. */
-  memBefore: number;
-  memAfter: number;
-  /** RSS of the fix's targets right before acting, and of those still running right after. */
-  targetsRssBefore?: number;
-  targetsRssAfter?: number;
-  undo: Record<string, unknown> | null;
-}
+/** One row of the audit log: the contract's type, so the IPC, WebSocket and channel carry it unchanged. */
+export type AuditEntry = AuditLogEntry;
 
 export interface Remedies extends FixPlanner {
   /** The current proposals (those issued by the latest plan and not expired). */
