@@ -4,7 +4,7 @@
  */
 
 import type { AuditLogEntry } from '../../../shared/contract.ts';
-import type { FixProposal, FixResult, FixTarget } from '../../../shared/model.ts';
+import type { FixProposal, FixResult } from '../../../shared/model.ts';
 import type { FixPlanner } from '../engine.ts';
 
 /** Why a fix id was refused. */
