@@ -20,9 +20,13 @@ const COLUMNS = 60;
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
 
-/** `headroom watch` in a pty of COLUMNS × 30; the test types into it through script's stdin. */
+/**
+ * `headroom watch` in a pty of COLUMNS × ROWS; the test types into it through script's stdin. Tall, so every
+ * application fits on screen whatever else runs on the machine (the list is cut to the terminal's height).
+ */
+const ROWS = 400;
 function watchInPty(home: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; type: (s: string) => void } {
-  const cmd = `stty cols ${COLUMNS} rows 30; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'headroom.mjs'))} watch --no-docker`;
+  const cmd = `stty cols ${COLUMNS} rows ${ROWS}; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'headroom.mjs'))} watch --no-docker`;
   const child = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], { env: { ...process.env, HEADROOM_HOME: home, TERM: 'xterm-256color', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
