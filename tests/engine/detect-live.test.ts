@@ -66,7 +66,10 @@ describe('live leak detection on real processes', { timeout: 600_000 }, () => {
     assert.ok(reportedAt > 0, `the leak was not reported within ${(lastAt - firstAt) / 1000} s of data`);
     assert.ok(reportedAt - firstAt <= LATENCY_MS, `reported after ${(reportedAt - firstAt) / 1000} s of data`);
     const trend = h.engine.trends().find((t) => t.series === 'process.group.leaky-worker.rss');
-    assert.ok(trend && trend.slopePerHour > 1.5e9 && trend.slopePerHour < 4.5e9, `slope ${trend?.slopePerHour} B/h for ~3 GB/h`);
+    // The leaker grows with elapsed time: starved by a loaded machine it pauses, then catches up in a burst, and
+    // the detector reports the slope of the window that showed the leak. So the band is wide above (up to 3×),
+    // and still rules out a detector off by an order of magnitude or reporting shrinkage.
+    assert.ok(trend && trend.slopePerHour > 1.5e9 && trend.slopePerHour < 9e9, `slope ${trend?.slopePerHour} B/h for ~3 GB/h`);
     assert.match(leakTitle, /leaky-worker/, 'a firing alert names the leaking application');
     assert.equal(controlReported, false, 'the sawtooth control was reported as a leak');
   });

@@ -230,5 +230,5 @@ test('agents journey — issue 13 #5: once the leaker stops growing, no surface 
   await engine!.waitForAlert('the leak alert, before growth stops', (x) => x.id === `leak:process.group.${LEAKER}.rss`, 10_000);
   // Frozen, it keeps its memory and stops growing: what a leak that ended looks like.
   process.kill(leakerPid, 'SIGSTOP');
-  await waitUntilGrowthStopped(s(), `process.group.${LEAKER}.rss`, 60_000);
+  await waitUntilGrowthStopped(s(), `process.group.${LEAKER}.rss`, 90_000);
 });

@@ -16,8 +16,11 @@
 
 import type { LeakTrend } from '../../../shared/model.ts';
 
-/** Samples kept per series: at the default 5 s process interval, about 5 minutes. */
-const CAPACITY = 64;
+/**
+ * Samples kept per series (2 KB of fixed arrays each): the window needs a sample from before its start, so
+ * this covers 60 s down to half-second intervals, and ten minutes at the default 5 s process interval.
+ */
+const CAPACITY = 128;
 /** Growth below this fraction of the trend's prediction over the window is "stopped". */
 export const STOPPED_FRACTION = 0.2;
 /** Fewest samples in the window for a verdict; with fewer, the detector's own figures stand. */
@@ -43,8 +46,11 @@ export interface RecentVerdict {
 export class RecentGrowth {
   private readonly rings = new Map<string, Ring>();
 
-  /** @param windowSeconds how far back "recent" reaches: long enough for a few samples of the slowest collector (Docker, 15 s). */
-  constructor(private readonly windowSeconds = 90) {}
+  /**
+   * @param windowSeconds how far back "recent" reaches: four samples of the slowest collector (Docker, 15 s),
+   * and short enough that a stop shows within a minute (growth under a fifth of the trend's over the window).
+   */
+  constructor(private readonly windowSeconds = 60) {}
 
   push(series: string, tSec: number, value: number): void {
     let r = this.rings.get(series);
@@ -107,7 +113,15 @@ export class RecentGrowth {
     const slope = sxx > 0 ? sxy / sxx : 0;
     const rise = max - baseline;
     const expected = trendSlopePerSecond * (tEnd - tFirst);
-    return { slopePerSecond: slope, stopped: expected > 0 && rise < STOPPED_FRACTION * expected, level: r.v[newest] };
+    // A slow leak grows less in a minute than its series wanders: there "no rise" says nothing, so no verdict
+    // on stopping is given unless the expected rise stands clear of the window's own spread.
+    let spread = 0;
+    for (let k = 0; k < n; k++) {
+      const d = r.v[(newest - k + CAPACITY) % CAPACITY] - meanV;
+      spread += d * d;
+    }
+    const judged = expected > 3 * Math.sqrt(spread / n);
+    return { slopePerSecond: slope, stopped: judged && rise < STOPPED_FRACTION * expected, level: r.v[newest] };
   }
 }
 
