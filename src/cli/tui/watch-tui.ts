@@ -10,7 +10,7 @@ import type { Alert, FixProposal, FixResult, Snapshot } from '../../shared/model
 import { safeText } from '../../shared/safe-text.ts';
 import { painter } from './ansi.ts';
 import { Screen } from './screen.ts';
-import { buildWatchLines, SORT_KEYS, topFix, type SortKey } from './watch-view.ts';
+import { buildWatchLines, offeredFixes, SORT_KEYS, type SortKey } from './watch-view.ts';
 
 export interface WatchTuiOptions {
   stdin: NodeJS.ReadStream;
@@ -41,6 +41,8 @@ export function startWatchTui(o: WatchTuiOptions): WatchTui {
   let sort: SortKey = 'memory';
   let message: string | null = null;
   let pending: FixProposal | null = null;
+  /** Which of the offered fixes `f` shows: pressing it again while one is offered moves to the next. */
+  let offer = 0;
   let running = false;
   let last: { snapshot: Snapshot; alerts: readonly Alert[]; fixes: readonly FixProposal[] } | null = null;
   let stopped = false;
@@ -59,9 +61,13 @@ export function startWatchTui(o: WatchTuiOptions): WatchTui {
       o.onQuit();
       return;
     }
-    if (pending !== null) {
+    if (pending !== null && key === 'f') {
+      offer++;
+      pending = null;
+    } else if (pending !== null) {
       const fix = pending;
       pending = null;
+      offer = 0;
       if (key === 'y' || key === 'Y') void run(fix);
       else message = 'Not run.';
       draw();
@@ -70,15 +76,17 @@ export function startWatchTui(o: WatchTuiOptions): WatchTui {
     if (SORT_KEYS[key]) {
       sort = SORT_KEYS[key];
       message = null;
-    } else if (key === 'f') {
-      const top = last ? topFix(last.alerts, last.fixes) : null;
+    }
+    if (key === 'f') {
+      const offered = last ? offeredFixes(last.alerts, last.fixes) : [];
+      const top = offered.length > 0 ? offered[offer % offered.length] : null;
       if (running) message = 'A fix is running…';
       else if (top === null) message = 'No alert has a fix to offer.';
       else {
         pending = top.fix;
         const n = top.fix.targets.length;
         // The key first: a narrow terminal cuts the end of the line.
-        message = `y runs: ${safeText(top.fix.title, 200)} (${n} target${n === 1 ? '' : 's'}, re-checked first); any other key: no`;
+        message = `y runs: ${safeText(top.fix.title, 200)} (${n} target${n === 1 ? '' : 's'}, re-checked first); f: the next fix; any other key: no`;
       }
     }
     draw();

@@ -40,15 +40,23 @@ export function firingWorstFirst(alerts: readonly Alert[]): Alert[] {
   return alerts.filter((a) => a.state === 'firing').sort((x, y) => RANK[y.severity] - RANK[x.severity] || x.since - y.since);
 }
 
-/** The fix the `f` key offers: the top fix of the worst firing alert that has one. */
-export function topFix(alerts: readonly Alert[], fixes: readonly FixProposal[]): { alert: Alert; fix: FixProposal } | null {
+/** The fixes the `f` key offers, in turn: each firing alert's top fix, worst alert first, each fix once. */
+export function offeredFixes(alerts: readonly Alert[], fixes: readonly FixProposal[]): { alert: Alert; fix: FixProposal }[] {
+  const out: { alert: Alert; fix: FixProposal }[] = [];
   for (const a of firingWorstFirst(alerts)) {
     for (const id of a.fixIds) {
       const fix = fixes.find((f) => f.id === id);
-      if (fix) return { alert: a, fix };
+      if (!fix) continue;
+      if (!out.some((o) => o.fix.id === fix.id)) out.push({ alert: a, fix });
+      break;
     }
   }
-  return null;
+  return out;
+}
+
+/** The fix the `f` key offers first: the top fix of the worst firing alert that has one. */
+export function topFix(alerts: readonly Alert[], fixes: readonly FixProposal[]): { alert: Alert; fix: FixProposal } | null {
+  return offeredFixes(alerts, fixes)[0] ?? null;
 }
 
 function sortGroups(groups: readonly ProcessGroup[], key: SortKey): ProcessGroup[] {
@@ -103,7 +111,7 @@ export function buildWatchLines(v: WatchViewInput, paint: Paint): string[] {
   tail.push(`Headroom itself ${formatBytes(s.self.rssBytes)} RSS · ${formatPercent(s.self.cpuPercent, 1)} CPU`);
   if (v.message) tail.push(paint('reverse', v.message));
   // Short enough for a narrow terminal: m memory, c cpu, n instances, t threads.
-  tail.push(paint('dim', `q quit · sort m/c/n/t: ${v.sort} · f top fix`));
+  tail.push(paint('dim', `q quit · sort m/c/n/t: ${v.sort} · f fix (again: next)`));
 
   // The applications get the rows the rest leaves (at least three), one of them for "… N more" when they do not fit.
   const free = Math.max(3, v.height - top.length - tail.length - 2);
