@@ -17,17 +17,17 @@ import { tempHome } from '../helpers/cli.ts';
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 
 /**
- * The claim under test: reported within 4 minutes of the leak's data. Alone it is reported in under 3; beside
- * the journeys (two test files at a time) the starved leaker grows in bursts and one CI run here went past
- * 3 minutes of data, so the bound is 4 (docs/testing.md; why the detector needs longer then is still open).
+ * The claim under test: reported within 3 minutes of the leak's data. (Two misses in this session's CI tries
+ * came from leakers that earlier, killed runs had left behind under the same name: the group then held two
+ * processes. The fixtures are named from exec on, and a killed run's leftovers must be cleaned up.)
  */
-const LATENCY_MS = 240_000;
+const LATENCY_MS = 180_000;
 
 describe('live leak detection on real processes', { timeout: 600_000 }, () => {
   const children: ChildProcess[] = [];
   after(() => children.forEach((c) => c.kill('SIGKILL')));
 
-  it('reports the leaking child within 4 minutes of data and never the sawtooth control', async () => {
+  it('reports the leaking child within 3 minutes of data and never the sawtooth control', async () => {
     const home = tempHome();
     writeFileSync(
       join(home, 'settings.json'),
@@ -38,8 +38,9 @@ describe('live leak detection on real processes', { timeout: 600_000 }, () => {
         alerts: { leakHorizonSeconds: 24 * 3600, sustainSeconds: 0 },
       }),
     );
-    children.push(spawn(process.execPath, [join(fixtures, 'leaker.cjs'), 'leaky-worker', '50'], { stdio: 'ignore' }));
-    children.push(spawn(process.execPath, ['--expose-gc', join(fixtures, 'sawtooth.cjs'), 'sawtooth-worker', '60', '20000'], { stdio: 'ignore' }));
+    // argv0 names it from exec on: a scan that catches it before its own process.title would group it as "node".
+    children.push(spawn(process.execPath, [join(fixtures, 'leaker.cjs'), 'leaky-worker', '50'], { stdio: 'ignore', argv0: 'leaky-worker' }));
+    children.push(spawn(process.execPath, ['--expose-gc', join(fixtures, 'sawtooth.cjs'), 'sawtooth-worker', '60', '20000'], { stdio: 'ignore', argv0: 'sawtooth-worker' }));
 
     const h = createHeadroom({ dataDir: home, docker: false, log: () => {} });
     // Times are the snapshots' own sample times: the detector judges the data, and on a loaded machine the
