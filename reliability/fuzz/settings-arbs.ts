@@ -12,6 +12,7 @@ export interface SchemaNode {
   minimum?: number;
   maximum?: number;
   minLength?: number;
+  pattern?: string;
   maxLength?: number;
   maxItems?: number;
   maxProperties?: number;
@@ -44,6 +45,9 @@ export function arbFromSchema(node: SchemaNode): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.boolean();
     case 'string':
+      // A pattern (machine names and SSH destinations) is met by construction: letters and digits always match
+      // it, and are never blank, which the settings validation also refuses.
+      if (node.pattern) return fc.stringMatching(/^[a-z][a-z0-9]{0,15}$/).filter((s) => s.length >= (node.minLength ?? 0) && s.length <= (node.maxLength ?? Infinity) && new RegExp(node.pattern as string, 'u').test(s));
       return fc.string({ unit: 'grapheme', minLength: node.minLength ?? 0, maxLength: Math.min(node.maxLength ?? 40, 40) }).filter((s) => s.length >= (node.minLength ?? 0) && s.length <= (node.maxLength ?? Infinity));
     case 'array':
       return fc.array(arbFromSchema(node.items ?? {}), { maxLength: Math.min(node.maxItems ?? 5, 5) });
