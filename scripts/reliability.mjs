@@ -50,6 +50,9 @@ const status = run(process.execPath, [
   '--test',
   // The soak is mostly waiting; fuzz and faults run beside it.
   '--test-concurrency=3',
+  // A file that hangs is killed and named as timed out instead of running CI into its own limit (a fuzz
+  // generator whose filter could never pass once spun for an hour). Bound: the soak's length and then some.
+  `--test-timeout=${profile === 'quick' ? 20 * 60_000 : 90 * 60_000}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   ...files,

@@ -56,6 +56,9 @@ if (files.length > 0) {
     // Node's default on 2 cores is one file at a time; most of our files wait on real processes,
     // dockerd or timers, so two at a time nearly halves the run without starving the CPU-bound ones.
     '--test-concurrency=2',
+    // A file that hangs (a loop that never yields, a wait with no bound) is killed and named as timed out,
+    // rather than running CI into its own limit. The slowest file takes about 5 minutes on a loaded machine.
+    '--test-timeout=1200000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...files,

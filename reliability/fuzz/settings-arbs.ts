@@ -34,9 +34,22 @@ export const SETTING_PATHS: readonly (readonly [string, string])[] = Object.entr
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * A group rule's cmdline is a regular expression: the schema says only "text",
+ * but settings validation also refuses one that does not compile or could
+ * backtrack catastrophically. Valid ones are generated here, as escaped
+ * literals and a few simple shapes; refusing broken ones is tested in
+ * tests/engine/grouping/ (grouper.test.ts, redos.test.ts).
+ */
+const cmdlinePattern: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 20 }).map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
+  fc.constantFrom('', '^node .*mcp', '(claude|codex)', '\\bserver-[a-z]+\\b', 'npm exec (\\S+)', '[0-9]{2,4}$'),
+);
+
 /** Generates values the schema accepts for `node` (string lengths kept short: the cases are about shape, not size). */
-export function arbFromSchema(node: SchemaNode): fc.Arbitrary<unknown> {
+export function arbFromSchema(node: SchemaNode, key = ''): fc.Arbitrary<unknown> {
   if (node.enum) return fc.constantFrom(...node.enum);
+  if (key === 'cmdline' && node.type === 'string') return cmdlinePattern;
   switch (node.type) {
     case 'number':
       return fc.double({ min: node.minimum ?? -1e9, max: node.maximum ?? 1e9, noNaN: true, noDefaultInfinity: true });
@@ -45,16 +58,20 @@ export function arbFromSchema(node: SchemaNode): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.boolean();
     case 'string':
-      // A pattern (machine names and SSH destinations) is met by construction: letters and digits always match
-      // it, and are never blank, which the settings validation also refuses.
-      if (node.pattern) return fc.stringMatching(/^[a-z][a-z0-9]{0,15}$/).filter((s) => s.length >= (node.minLength ?? 0) && s.length <= (node.maxLength ?? Infinity) && new RegExp(node.pattern as string, 'u').test(s));
+      // A pattern (machine names, SSH destinations, remote socket paths) is met by generating from the pattern itself
+      // (a fixed alphabet would never match, say, a socket's leading "/", and the filter would then loop forever);
+      // blank text is left out, which the settings validation refuses whatever the pattern says.
+      if (node.pattern) {
+        const re = new RegExp(node.pattern, 'u');
+        return fc.stringMatching(re, { size: 'xsmall' }).filter((s) => s.trim() !== '' && s.length >= (node.minLength ?? 0) && s.length <= (node.maxLength ?? Infinity));
+      }
       return fc.string({ unit: 'grapheme', minLength: node.minLength ?? 0, maxLength: Math.min(node.maxLength ?? 40, 40) }).filter((s) => s.length >= (node.minLength ?? 0) && s.length <= (node.maxLength ?? Infinity));
     case 'array':
-      return fc.array(arbFromSchema(node.items ?? {}), { maxLength: Math.min(node.maxItems ?? 5, 5) });
+      return fc.array(arbFromSchema(node.items ?? {}, key), { maxLength: Math.min(node.maxItems ?? 5, 5) });
     case 'object': {
       if (node.properties) {
         const required = new Set(node.required ?? []);
-        const shape = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, arbFromSchema(v)]));
+        const shape = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, arbFromSchema(v, k)]));
         return fc.record(shape, { requiredKeys: Object.keys(shape).filter((k) => required.has(k)) });
       }
       const valueArb = typeof node.additionalProperties === 'object' ? arbFromSchema(node.additionalProperties) : fc.constant(1);

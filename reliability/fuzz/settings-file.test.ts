@@ -76,6 +76,11 @@ function expectedFrom(parsed: Record<string, unknown>): Settings {
   for (const section of Object.keys(SECTIONS)) {
     if (section === 'version') continue;
     const fromFile = Object.hasOwn(parsed, section) ? parsed[section] : undefined;
+    // A list section (machines) is taken whole; an object section key by key.
+    if (Array.isArray(out[section])) {
+      if (Array.isArray(fromFile)) out[section] = fromFile as never;
+      continue;
+    }
     if (!isPlainObject(fromFile)) continue;
     for (const key of Object.keys(out[section])) if (Object.hasOwn(fromFile, key)) out[section][key] = fromFile[key];
   }
@@ -126,10 +131,14 @@ const validSettings: fc.Arbitrary<Record<string, unknown>> = fc
   )
   .chain((sections) => fc.constantFrom<unknown>(1, undefined).map((version) => (version === undefined ? sections : { version, ...sections })));
 
-/** The one cross-field rule, restated: critical memory at or above the warning level. */
+/**
+ * The rules that span fields, restated: critical memory at or above the warning
+ * level, and no two machines with one name (trimmed, any case).
+ */
 function crossFieldOk(s: Record<string, unknown>): boolean {
-  const a = expectedFrom(s).alerts;
-  return a.memCritPercent >= a.memWarnPercent;
+  const expected = expectedFrom(s);
+  const names = expected.machines.map((m) => m.name.trim().toLowerCase());
+  return expected.alerts.memCritPercent >= expected.alerts.memWarnPercent && new Set(names).size === names.length;
 }
 
 const enc = (text: string) => Buffer.from(text, 'utf8');
@@ -167,10 +176,10 @@ const fileCases: fc.Arbitrary<FileCase> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(validSettings, fc.constantFrom(...Object.keys(SECTIONS).filter((k) => k !== 'version')), fc.constantFrom<unknown>([], 5, 'x', null, true)).map(([s, section, bad]) => ({
+    arbitrary: fc.tuple(validSettings, fc.constantFrom(...Object.keys(SECTIONS).filter((k) => k !== 'version')), fc.constantFrom<unknown>([], {}, 5, 'x', null, true)).filter(([, section, bad]) => (SECTIONS[section].type === 'array' ? !Array.isArray(bad) : !isPlainObject(bad))).map(([s, section, bad]) => ({
       bytes: enc(JSON.stringify({ ...s, [section]: bad })),
       expect: 'refuse' as Expect,
-      what: `section ${section} not an object`,
+      what: `section ${section} of the wrong type`,
     })),
   },
   {
