@@ -136,6 +136,8 @@ function allowedCodes(channel: InvokeChannel): Set<string> {
   if (channel === 'fix:preview' || channel === 'fix:run') return new Set(['bad-request', 'not-found', 'stale']);
   // A container or group the engine does not list, or Docker not watched here: a typed refusal.
   if (channel === 'container:logs' || channel === 'group:processes') return new Set(['bad-request', 'not-found', 'refused']);
+  // This engine follows no boxes: a well-formed call on one is refused, anything else is a bad request.
+  if (channel === 'machine:invoke') return new Set(['bad-request', 'refused']);
   return new Set(['bad-request']);
 }
 
@@ -264,6 +266,18 @@ function objectArgCases(keys: readonly string[]): fc.Arbitrary<Case> {
     { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, {}, [], 0, '', 'x').map((arg) => ({ arg, expect: 'any' as Expect, what: 'near miss' })) },
     { weight: 4, arbitrary: hostileArb(keys).map((arg) => ({ arg, expect: 'any' as Expect, what: 'hostile' })) },
   );
+}
+
+/**
+ * machine:invoke: well-formed calls (every channel a box may be asked, settings:set among the refused) and
+ * hostile envelopes. This engine follows no boxes, so none is relayed anywhere: a typed refusal at best.
+ */
+function machineCallCases(): fc.Arbitrary<Case> {
+  const channel = fc.constantFrom<unknown>(...INVOKE_CHANNELS, 'nope:nope', '', 5, null);
+  const wellFormed = fc
+    .record({ machine: fc.oneof(fc.constantFrom('dev-box', 'x'), fc.string({ maxLength: 70 })), channel, arg: fc.oneof(fc.constant(undefined), fc.constantFrom<unknown>(null, { id: 'x' }, { limit: 5 })) }, { requiredKeys: ['machine', 'channel'] })
+    .map((arg) => ({ arg, expect: 'any' as Expect, what: 'a call on a box' }));
+  return fc.oneof({ weight: 3, arbitrary: wellFormed }, { weight: 2, arbitrary: objectArgCases(['machine', 'channel', 'arg', 'id']) });
 }
 
 function noArgCases(): fc.Arbitrary<Case> {
@@ -610,6 +624,8 @@ function casesFor(channel: InvokeChannel): fc.Arbitrary<Case> {
     case 'group:processes':
     case 'container:logs':
       return objectArgCases(['series', 'sinceMs', 'limit', 'group', 'name', 'id', 'lines']);
+    case 'machine:invoke':
+      return machineCallCases();
     default:
       return noArgCases();
   }
@@ -637,7 +653,7 @@ describe('every API handler under fuzzing', () => {
       });
       // The object-argument channels are fuzzed for typed answers only (their valid arguments name live groups,
       // containers or series; their own tests cover those).
-      const typedOnly = channel === 'history:export' || channel === 'audit:list' || channel === 'group:processes' || channel === 'container:logs';
+      const typedOnly = channel === 'history:export' || channel === 'audit:list' || channel === 'group:processes' || channel === 'container:logs' || channel === 'machine:invoke';
       if (channel !== 'fix:run' && !typedOnly) assert.ok(valid > 0 || channel.startsWith('fix:'), `${channel}: no valid case ran`);
     });
   }

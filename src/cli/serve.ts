@@ -64,11 +64,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   attachNotifications(h, createNodeNotifier());
   // The boxes in settings.machines, followed over SSH (docs/remote.md); none by default.
   const followed = followMachines(h, createNodeNotifier());
-  const api = createApi({ ...h, log: h.log });
+  const api = createApi({ ...h, log: h.log, machines: followed.machines });
   const metrics = values['no-metrics']
     ? null
     : createMetricsHandler({ metrics: createHeadroomMetrics(h.engine, { topGroups: () => h.settings.get().groups.topN }), token: metricsToken, listenHost: host, log: h.log });
-  const common = { api, pushes: h.engine, rendererDir, host, allowRemote: values['allow-remote'], log: h.log, metrics };
+  const common = { api, pushes: h.engine, machines: followed.machines, rendererDir, host, allowRemote: values['allow-remote'], log: h.log, metrics };
   let server;
   try {
     if (values.port !== undefined) server = await startWebServer({ ...common, port: parsePort(values.port) });

@@ -36,9 +36,10 @@ export function startApp(lifecycle: Lifecycle, opts: AppOptions = {}): Headroom 
   const headroom = opts.headroom ?? createHeadroom({ history: true });
   const platform = opts.platform ?? process.platform;
   const settings = setupSettings(headroom);
-  const ipc = setupIpc(headroom);
   const notifications = setupNotifications(headroom, { openAlert: showAlert, platform, iconPath: iconPath() });
   const followed = followMachines(headroom, notifications.notifier);
+  // The window reaches the followed boxes through the same handler table (machines:list, machine:invoke).
+  const ipc = setupIpc(headroom, followed.machines);
   const tray = setupTray({ headroom, settings, lifecycle, notifier: notifications.notifier, openWindow: showAlert, platform, machines: followed.machines });
   const exporter = startDesktopExporter(headroom);
   lifecycle.onShutdown(async () => {

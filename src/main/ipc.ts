@@ -9,7 +9,7 @@
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, type PushChannel } from '../shared/contract.ts';
 import { createApi, type Api, type ApiDeps, type DispatchResult } from './engine/api/handlers.ts';
-import { forwardPushes, type PushSource } from './engine/api/push.ts';
+import { forwardMachinePushes, forwardPushes, type MachinePushSource, type PushSource } from './engine/api/push.ts';
 import { isTrustedPageUrl } from './windows.ts';
 
 export interface IpcHandle {
@@ -38,11 +38,11 @@ function pushToPages(channel: PushChannel, payload: unknown): void {
 
 /**
  * Registers the API on ipcMain for a Headroom (see createHeadroom) and forwards
- * its engine's snapshot/alerts/fixes to the window. Call once, before
- * createMainWindow().
+ * its engine's snapshot/alerts/fixes to the window, and what the followed boxes
+ * push. Call once, before createMainWindow().
  */
-export function setupIpc(headroom: ApiDeps & { engine: ApiDeps['engine'] & PushSource }): IpcHandle {
-  const api = createApi(headroom);
+export function setupIpc(headroom: ApiDeps & { engine: ApiDeps['engine'] & PushSource }, machines: (NonNullable<ApiDeps['machines']> & MachinePushSource) | null = null): IpcHandle {
+  const api = createApi({ ...headroom, machines });
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, async (event, arg: unknown): Promise<DispatchResult> => {
       if (!isTrustedSender(event)) {
@@ -51,7 +51,12 @@ export function setupIpc(headroom: ApiDeps & { engine: ApiDeps['engine'] & PushS
       return api.dispatch(channel, arg);
     });
   }
-  const unsubscribe = forwardPushes(headroom.engine, pushToPages);
+  const unsubscribeEngine = forwardPushes(headroom.engine, pushToPages);
+  const unsubscribeMachines = machines ? forwardMachinePushes(machines, pushToPages) : () => {};
+  const unsubscribe = () => {
+    unsubscribeEngine();
+    unsubscribeMachines();
+  };
   return {
     api,
     dispose() {

@@ -18,8 +18,8 @@ import { attachNotifications } from './engine/notify/attach.ts';
 import type { HeadroomNotification, NotificationEvents, Notifier } from './engine/notify/notifier.ts';
 
 export interface NotificationDeps {
-  /** Opens the window, on an alert when one is given. */
-  openAlert(alertId: string | null): void;
+  /** Opens the window, on an alert when one is given (a followed box's alert: on that box). */
+  openAlert(alertId: string | null, machine?: string): void;
   /** Only macOS shows action buttons; a parameter so both behaviours can be exercised anywhere. */
   platform: NodeJS.Platform;
   /** PNG shown with each notification on Linux and Windows. */
@@ -52,7 +52,7 @@ export function createElectronNotifier(deps: NotificationDeps): Notifier {
         ...(icon ? { icon } : {}),
       });
       live.add(note);
-      note.on('click', () => deps.openAlert(n.alertId));
+      note.on('click', () => deps.openAlert(n.alertId, n.machine));
       if (action && events) note.on('action', () => events.action(action.fixId));
       note.on('close', () => live.delete(note));
       note.on('failed', (_event, error) => {

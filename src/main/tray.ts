@@ -32,7 +32,8 @@ export interface TrayDeps {
   lifecycle: Lifecycle;
   /** Where fix results are announced ("Stopped 12 processes, 4.1 GB freed"). */
   notifier: Notifier;
-  openWindow(alertId: string | null): void;
+  /** Opens the window, on an alert when one is given (a followed box's alert: on that box). */
+  openWindow(alertId: string | null, machine?: string): void;
   /** The icon, menu and click behaviour differ per platform; a parameter so each can be exercised anywhere. */
   platform: NodeJS.Platform;
   /** Followed boxes: a menu section each; their fixes run on their own engines. */
@@ -109,7 +110,7 @@ export function setupTray(deps: TrayDeps): TrayHandle {
   async function act(action: TrayAction): Promise<void> {
     switch (action.kind) {
       case 'open-window':
-        deps.openWindow(action.alertId);
+        deps.openWindow(action.alertId, action.machine);
         return;
       case 'run-fix':
         await (action.machine === undefined ? runFix(action.fixId) : runMachineFix(action.machine, action.fixId));

@@ -69,6 +69,8 @@ export function hardenWebContents(wc: WebContents): void {
 export interface MainWindowOptions {
   /** Renderer route to open on, e.g. "alerts/mem.used" (the part after "#/"). */
   route?: string;
+  /** A followed box to show instead of this machine (`?machine=` on the page; renderer/machine.ts). */
+  machine?: string;
   /** Show as soon as the first paint is ready (default true). */
   show?: boolean;
 }
@@ -99,7 +101,7 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
   });
   hardenWebContents(win.webContents);
   if (opts.show !== false) win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererIndexPath(), opts.route ? { hash: `/${opts.route}` } : undefined);
+  void win.loadFile(rendererIndexPath(), pageLocation(opts.route, opts.machine));
   mainWindow = win;
   // Closing destroys the window and its renderer process (Electron's default; nothing prevents it): the
   // tray alone must cost no more than the headless engine. showMainWindow() makes a new one on demand.
@@ -109,10 +111,17 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
   return win;
 }
 
-/** Shows the Headroom window (creating it if needed), optionally on a route such as "alerts/<id>". */
-export function showMainWindow(route?: string): BrowserWindow {
-  if (!mainWindow || mainWindow.isDestroyed()) return createMainWindow({ route });
-  if (route) void mainWindow.loadFile(rendererIndexPath(), { hash: `/${route}` });
+/** loadFile's query and hash for a route and a box; undefined (where the page already is) for neither. */
+function pageLocation(route?: string, machine?: string): { hash?: string; query?: Record<string, string> } | undefined {
+  if (!route && machine === undefined) return undefined;
+  return { ...(route ? { hash: `/${route}` } : {}), ...(machine !== undefined ? { query: { machine } } : {}) };
+}
+
+/** Shows the Headroom window (creating it if needed), optionally on a route such as "alerts/<id>" and on a followed box. */
+export function showMainWindow(route?: string, machine?: string): BrowserWindow {
+  if (!mainWindow || mainWindow.isDestroyed()) return createMainWindow({ route, machine });
+  const location = pageLocation(route, machine);
+  if (location) void mainWindow.loadFile(rendererIndexPath(), location);
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
@@ -123,8 +132,8 @@ export function showMainWindow(route?: string): BrowserWindow {
  * Opens the window on an alert (`#/alerts/<id>`: the page scrolls to it, its fixes listed under it),
  * or where it was when `alertId` is null. What the tray's alert items and a notification's click do.
  */
-export function showAlert(alertId: string | null): BrowserWindow {
-  return showMainWindow(alertId ? `alerts/${encodeURIComponent(alertId)}` : undefined);
+export function showAlert(alertId: string | null, machine?: string): BrowserWindow {
+  return showMainWindow(alertId ? `alerts/${encodeURIComponent(alertId)}` : undefined, machine);
 }
 
 /** The current Headroom window, if one is open. */

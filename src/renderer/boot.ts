@@ -12,6 +12,7 @@
  */
 
 import { DEFAULT_RANGE, OVERVIEW_SERIES, requestEarlyHistory } from './history.ts';
+import { selectedMachine, viewApi } from './machine.ts';
 import { parseRoute } from './routes.ts';
 import { connect } from './transport/index.ts';
 
@@ -20,6 +21,7 @@ if (!window.headroomConnection) {
   const conn = connect();
   window.headroomConnection = conn;
   if (parseRoute(location.hash).view === 'overview') {
-    window.headroomEarlyHistory = requestEarlyHistory(conn.api, OVERVIEW_SERIES, DEFAULT_RANGE.ms);
+    // The shown box's history when the page is on one (`?machine=`), like every other call the page makes.
+    window.headroomEarlyHistory = requestEarlyHistory(viewApi(conn.api, selectedMachine(location.search)), OVERVIEW_SERIES, DEFAULT_RANGE.ms);
   }
 }

@@ -6,10 +6,11 @@
  */
 
 import { TimeWindow } from './charts/time-window.ts';
-import { conn } from './connection.ts';
+import { api, conn, machine } from './connection.ts';
 import { byId, h } from './dom.ts';
 import { DEFAULT_RANGE, RANGES } from './history.ts';
 import { alertsLinkText, overheadText, statusText } from './labels.ts';
+import { searchFor } from './machine.ts';
 import { parseRoute, type ViewId } from './routes.ts';
 import { SearchQuery } from './search.ts';
 import { Store } from './state.ts';
@@ -17,6 +18,7 @@ import { createAlerts } from './views/alerts.ts';
 import { createApplications } from './views/applications.ts';
 import { createContainers } from './views/containers.ts';
 import { openExportDialog } from './views/export-report.ts';
+import { mountMachineSwitcher } from './views/machine-switcher.ts';
 import { createOverview } from './views/overview.ts';
 import { worstSeverity } from './views/overview-model.ts';
 import { createSettings } from './views/settings.ts';
@@ -26,19 +28,21 @@ import type { View, ViewContext } from './views/view.ts';
  * The views, by route (routes.ts). Each is built the first time it is shown, so start-up pays for the first one only.
  * `ranged`: its charts follow the time-range control; `searched`: it filters by the search box. Each control shows only where it applies.
  */
-const VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View; ranged?: boolean; searched?: boolean }[] = [
+const ALL_VIEWS: { id: ViewId; title: string; create: (ctx: ViewContext) => View; ranged?: boolean; searched?: boolean }[] = [
   { id: 'overview', title: 'Overview', create: createOverview, ranged: true },
   { id: 'applications', title: 'Applications', create: createApplications, ranged: true, searched: true },
   { id: 'containers', title: 'Containers', create: createContainers, searched: true },
   { id: 'alerts', title: 'Alerts & fixes', create: createAlerts },
   { id: 'settings', title: 'Settings', create: createSettings },
 ];
+// A followed box's settings are changed on the box (main refuses settings:set for it), so its page has no Settings view.
+const VIEWS = machine === null ? ALL_VIEWS : ALL_VIEWS.filter((v) => v.id !== 'settings');
 
-const store = new Store(conn.api);
+const store = new Store(api);
 const win = new TimeWindow(DEFAULT_RANGE.ms);
 // History boot.js already asked for (boot.ts): the overview takes it instead of asking again.
 const search = new SearchQuery();
-const ctx: ViewContext = { api: conn.api, store, win, earlyHistory: window.headroomEarlyHistory ?? null, search };
+const ctx: ViewContext = { api, store, win, earlyHistory: window.headroomEarlyHistory ?? null, search };
 delete window.headroomEarlyHistory;
 const built = new Map<ViewId, View>();
 
@@ -77,7 +81,14 @@ searchBox.addEventListener('input', () => search.set(searchBox.value));
 
 // ── Export report… (the same report as the tray's).
 const exportButton = byId<HTMLButtonElement>('export');
-exportButton.addEventListener('click', () => void openExportDialog(conn.api).then(() => exportButton.focus()));
+exportButton.addEventListener('click', () => void openExportDialog(api).then(() => exportButton.focus()));
+
+// ── Machine: this one or a followed box (the rows come from this engine's own connection). Choosing reloads the
+// page on the other machine, on the same view; an alert id of one machine means nothing on another.
+mountMachineSwitcher(byId<HTMLSelectElement>('machine'), byId('machine-state'), conn.api, machine, (next) => {
+  const view = parseRoute(location.hash).view;
+  location.assign(`${location.pathname}${searchFor(location.search, next)}#/${view === 'settings' && next !== null ? 'overview' : view}`);
+});
 
 // ── Alert count and worst severity on the nav link, so a firing alert is visible from every view.
 store.subscribe((key) => {

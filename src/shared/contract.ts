@@ -6,7 +6,8 @@
  * a process boundary.
  */
 
-import type { Alert, FixProposal, FixResult, FixTarget, LeakTrend, Snapshot } from './model.ts';
+import type { MachineStatus } from './machines.ts';
+import type { Alert, FixProposal, FixResult, FixTarget, LeakTrend, Severity, Snapshot } from './model.ts';
 import type { Settings, SettingsPatch } from './settings.ts';
 
 /** A downsampled series: parallel arrays keep the payload small and chart-ready. */
@@ -50,7 +51,38 @@ export interface InvokeChannels {
   'group:processes': { req: { group: string }; res: ProcessRow[] };
   /** The last log lines of a container the engine lists, read on demand (bounded). */
   'container:logs': { req: { id: string; lines?: number }; res: ContainerLogs };
+  /** The remote boxes this engine follows (settings.machines), for the window's machine switcher. */
+  'machines:list': { req: void; res: MachineSummary[] };
+  /**
+   * One call on a followed box's engine, answered by that engine (a fix runs
+   * there, through its own re-check and audit log). `res` is the box channel's
+   * `Res`; machineApi (renderer/transport/machine-api.ts) restores the type.
+   */
+  'machine:invoke': { req: MachineCall; res: unknown };
 }
+
+/**
+ * The channels a window may call on a followed box. The box's settings are
+ * changed on the box: a laptop's window reads them but cannot write them.
+ */
+export type MachineChannel = Exclude<InvokeChannel, 'settings:set' | 'machines:list' | 'machine:invoke'>;
+
+export interface MachineCall {
+  machine: string;
+  channel: MachineChannel;
+  arg?: unknown;
+}
+
+/** One followed box as the machine switcher shows it. */
+export interface MachineSummary {
+  status: MachineStatus;
+  /** Firing alerts on the box, and the worst of their severities (null: none, or no live data). */
+  firing: number;
+  worst: Severity | null;
+}
+
+/** A box's own push (its snapshot, alerts or fixes), tagged with the box. */
+export type MachinePush = { [C in 'snapshot:push' | 'alerts:push' | 'fixes:push']: { machine: string; channel: C; payload: PushChannels[C] } }['snapshot:push' | 'alerts:push' | 'fixes:push'];
 
 /** One process of an application, as the drill-down shows it. */
 export interface ProcessRow {
@@ -107,6 +139,10 @@ export interface PushChannels {
   'snapshot:push': Snapshot;
   'alerts:push': Alert[];
   'fixes:push': FixProposal[];
+  /** The followed boxes, whenever one's state or alerts change. */
+  'machines:push': MachineSummary[];
+  /** What a followed box pushed (the window shows the selected box through these). */
+  'machine:push': MachinePush;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -131,9 +167,15 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'audit:list',
   'group:processes',
   'container:logs',
+  'machines:list',
+  'machine:invoke',
 ];
 
-export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push'];
+export const MACHINE_CHANNELS: readonly MachineChannel[] = INVOKE_CHANNELS.filter(
+  (c): c is MachineChannel => c !== 'settings:set' && c !== 'machines:list' && c !== 'machine:invoke',
+);
+
+export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push', 'machines:push', 'machine:push'];
 
 /** The API the renderer sees, whatever the transport (preload bridge or WebSocket client). */
 export interface HeadroomApi {

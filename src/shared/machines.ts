@@ -43,3 +43,16 @@ export const STUCK_STATES: ReadonlySet<MachineStateKind> = new Set(['auth-failed
 export function machineLive(s: Pick<MachineStatus, 'state'>): boolean {
   return s.state === 'ok' || s.state === 'slow';
 }
+
+/** Each state in a few words, as the tray's box sections and the window's machine switcher say it. */
+export const MACHINE_STATE_LABEL: Record<MachineStateKind, string> = {
+  connecting: 'connecting…',
+  ok: 'connected',
+  slow: 'slow to answer',
+  unreachable: 'unreachable',
+  'no-engine': 'no Headroom running there',
+  'auth-failed': 'SSH login refused',
+  'host-key-changed': 'host key changed — refused',
+  'host-key-unknown': 'host key not known yet',
+  'version-mismatch': 'another Headroom version',
+};

@@ -433,10 +433,12 @@ export class BrowserWindowDouble extends Emitter<WindowEvents> implements Pick<R
     double.windows.push(this);
     app.windowCreated(this);
   }
-  /** As Electron: the URL is the file's with the hash; the first load paints, which emits ready-to-show. */
+  /** As Electron: the URL is the file's with the query (or search) and hash; the first load paints, which emits ready-to-show. */
   loadFile(filePath: string, options?: LoadFileOptions): Promise<void> {
     this.loads.push({ filePath, options });
     const url = pathToFileURL(filePath);
+    if (options?.query) url.search = new URLSearchParams(options.query).toString();
+    else if (options?.search) url.search = options.search;
     if (options?.hash) url.hash = options.hash;
     this.webContents.url = url.href;
     if (!this.painted) {

@@ -26,6 +26,8 @@ import type { TrayMenuItem } from '../../../src/main/engine/tray/menu.ts';
 import { computeTrayView } from '../../../src/main/engine/tray/view.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { tempHome } from '../../helpers/cli.ts';
+import { openPage, type JourneyPage } from '../../journeys/harness/browser.ts';
+import { startEngine, waitForApi } from '../../journeys/harness/engine.ts';
 import { isAlive, waitUntil } from '../../helpers/procs.ts';
 import { boxUnavailable, TestBox } from './support/box.ts';
 
@@ -129,6 +131,49 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     assert.ok(fixItem?.type === 'item' && fixItem.action.kind === 'run-fix' && fixItem.action.machine === MACHINE);
     assert.equal(view.icon.level, 'warning', 'the laptop is calm; the box has a warning');
     assert.match(view.tooltip, new RegExp(`\\n${MACHINE}: memory \\d+%`));
+  });
+
+  it("the laptop's window switches to the box: the box's alert and fix shown, the fix previewed and confirmed against the box's processes", async () => {
+    const alert = firing() as Alert;
+    const fix = fixFor(alert) as FixProposal;
+    // A second laptop-side engine (`headroom serve`, its own home) following the same box, as the web mode runs it.
+    const web = await startEngine({ version: 1, machines: [{ name: MACHINE, destination: box.host }], docker: { enabled: false } }, { env: { HEADROOM_SSH_CONFIG: box.sshConfig }, docker: false });
+    let journey: JourneyPage | null = null;
+    try {
+      await waitForApi('the box, live and alerting, in machines:list', () => web.api.invoke('machines:list', undefined), (rows) => rows[0]?.status.state === 'ok' && rows[0].firing > 0, 60_000);
+      journey = await openPage(`${web.url}?machine=${encodeURIComponent(MACHINE)}`);
+      const page = journey.page;
+      await journey.waitForAlertCard(alert.id, [`${GROUP} ×6`, fix.title], 60_000);
+      assert.match(await page.locator('#machine-state').innerText(), new RegExp(`^Showing ${MACHINE} \\(${box.host}, over SSH\\)\\. Fixes run there\\.$`));
+      const options = await page.locator('#machine option').allInnerTexts();
+      assert.equal(options[0], 'This machine');
+      assert.match(options[1], new RegExp(`^${MACHINE} — \\d+ (warning|critical) alerts?$`));
+      assert.equal(await page.locator('#nav a[data-view="settings"]').count(), 0, "a box's settings are changed on the box");
+
+      // Preview and the in-page confirmation come from the box's engine: its processes, by PID.
+      const card = journey.alertCard(alert.id).locator('article.fix').filter({ hasText: fix.title });
+      await card.getByRole('button', { name: 'Preview' }).click();
+      await card.locator('.preview', { hasText: 'Preview:' }).waitFor({ timeout: 30_000 });
+      await card.getByRole('button', { name: 'Run fix' }).click();
+      const dialog = page.locator('dialog.confirm');
+      await dialog.waitFor({ timeout: 30_000 });
+      const pids = (await dialog.locator('ul.targets li').allInnerTexts()).map((t) => Number(/\(PID (\d+)\)/.exec(t)?.[1]));
+      const targets = fix.targets.map((t) => (t.kind === 'process' ? t.pid : -1));
+      assert.deepEqual([...pids].sort(), [...targets].sort());
+      assert.ok(pids.every((p) => swarm.includes(p)), 'only the box swarm is offered');
+      // Cancelled here: the notification's button runs this fix below.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.ok(swarm.every((p) => isAlive(p)));
+
+      // Back to this machine: the page reloads on the laptop's own engine, without the banner.
+      await page.locator('#machine').selectOption('');
+      await page.waitForURL((u) => !u.search.includes('machine'), { timeout: 30_000 });
+      await page.locator('#machine-state').waitFor({ state: 'hidden', timeout: 30_000 });
+      assert.equal(await page.locator('#nav a[data-view="settings"]').count(), 1);
+    } finally {
+      await journey?.close();
+      await web.stop();
+    }
   });
 
   it('a notification names the machine, and offers the fix', async () => {

@@ -9,7 +9,7 @@
  * exception escape would take the monitor down with it.
  */
 
-import type { ApiError, AuditLogEntry, HistoryQuery, HistorySeries, InvokeChannel, Req, Res } from '../../../shared/contract.ts';
+import { MACHINE_CHANNELS, type ApiError, type AuditLogEntry, type HistoryQuery, type HistorySeries, type InvokeChannel, type MachineChannel, type MachineSummary, type Req, type Res } from '../../../shared/contract.ts';
 import type { Alert, FixProposal, FixResult, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { DockerClient } from '../collectors/docker/client.ts';
@@ -64,6 +64,16 @@ export interface ApiDeps {
     /** The audit log, most recent first (absent: the channel is refused). */
     auditLog?(limit?: number): AuditLogEntry[];
   };
+  /**
+   * The remote boxes this engine follows (the desktop app and `serve`; remote/manager.ts).
+   * Absent (the local channel, one-shot commands): machines:list is empty and machine:invoke refused,
+   * so a box's engine never relays calls onward to boxes of its own.
+   */
+  machines?: {
+    summaries(): MachineSummary[];
+    names(): string[];
+    invoke<C extends InvokeChannel>(name: string, channel: C, arg: Req<C>): Promise<Res<C>>;
+  } | null;
   /** Where unexpected handler failures are logged (their message also goes back as an 'internal' error). */
   log?: (line: string) => void;
 }
@@ -158,6 +168,24 @@ function parseContainerLogs(arg: unknown): Req<'container:logs'> {
   return out;
 }
 
+/** Machine names as settings allow them (remote/machine-input.ts): printable, at most 64 characters. */
+const MACHINE_NAME = /^[^\u0000-\u001f\u007f]+$/;
+
+function parseMachineCall(arg: unknown): Req<'machine:invoke'> {
+  const rec = expectObject(arg, ['machine', 'channel', 'arg'], ['machine', 'channel']);
+  const machine = expectString(rec.machine, 'machine', 64, MACHINE_NAME);
+  const channel = expectString(rec.channel, 'channel', 40);
+  if (channel === 'settings:set') throw new BadRequest("a box's settings are changed on the box (headroom settings there), not from another machine's window");
+  if (!(MACHINE_CHANNELS as readonly string[]).includes(channel)) throw new BadRequest(`"${channel.slice(0, 40)}" cannot be called on a followed machine`);
+  // The box's engine validates `arg` for its channel as it validates every call; here it is only bounded (expectObject did).
+  return rec.arg === undefined ? { machine, channel: channel as MachineChannel } : { machine, channel: channel as MachineChannel, arg: rec.arg };
+}
+
+/** True for the { code, message } a channel client rejects with when the box's engine refused a call. */
+function isApiError(err: unknown): err is ApiError {
+  return typeof err === 'object' && err !== null && typeof (err as ApiError).code === 'string' && typeof (err as ApiError).message === 'string';
+}
+
 const none = (arg: unknown): void => expectNothing(arg);
 
 function buildTable(deps: ApiDeps): Table {
@@ -225,6 +253,22 @@ function buildTable(deps: ApiDeps): Table {
         const c = deps.docker?.containers().find((x) => x.id === id || x.name === id || (id.length >= 12 && x.id.startsWith(id)));
         if (!c) throw new ApiFailure('not-found', `no container "${id.slice(0, 60)}" in the engine's list`);
         return readContainerLogs(client, c.id, c.name, lines ?? 50);
+      },
+    },
+    'machines:list': { parse: none, handle: () => deps.machines?.summaries() ?? [] },
+    'machine:invoke': {
+      parse: parseMachineCall,
+      handle: async ({ machine, channel, arg }) => {
+        const machines = deps.machines;
+        if (!machines) throw new ApiFailure('refused', 'this engine follows no other machines');
+        if (!machines.names().includes(machine)) throw new ApiFailure('not-found', `no machine called ${JSON.stringify(machine.slice(0, 64))} in settings.machines`);
+        try {
+          return await machines.invoke(machine, channel, arg as Req<MachineChannel>);
+        } catch (err) {
+          // The box's own answer (bad-request, not-found, stale, refused), kept as it was and said to be the box's.
+          if (isApiError(err)) throw new ApiFailure(err.code, `${machine}: ${err.message}`);
+          throw err;
+        }
       },
     },
     'audit:list': {

@@ -3,7 +3,7 @@
  * and WebSocket) subscribe through here, so they push the same things.
  */
 
-import type { PushChannel, PushChannels } from '../../../shared/contract.ts';
+import type { MachinePush, MachineSummary, PushChannel, PushChannels } from '../../../shared/contract.ts';
 import type { Alert, FixProposal, Snapshot } from '../../../shared/model.ts';
 
 /** The engine's events that become pushes (Engine implements this). */
@@ -42,5 +42,47 @@ export function forwardPushes(source: PushSource, sink: PushSink): () => void {
     source.off('snapshot', onSnapshot);
     source.off('alerts', onAlerts);
     source.off('fixes', onFixes);
+  };
+}
+
+/** The followed boxes' events that become pushes (RemoteMachines implements this). */
+export interface MachinePushSource {
+  summaries(): MachineSummary[];
+  on(event: 'change', fn: (name: string) => void): unknown;
+  on(event: 'push', fn: (p: MachinePush) => void): unknown;
+  off(event: 'change', fn: (name: string) => void): unknown;
+  off(event: 'push', fn: (p: MachinePush) => void): unknown;
+}
+
+/**
+ * Forwards what the followed boxes push as machine:push, and their list as
+ * machines:push whenever a row changes (a box's state or alert count; a new
+ * snapshot alone changes no row, so it sends none). Returns the unsubscribe.
+ */
+export function forwardMachinePushes(source: MachinePushSource, sink: PushSink): () => void {
+  let last = '';
+  const onChange = () => {
+    try {
+      const rows = source.summaries();
+      const text = JSON.stringify(rows);
+      if (text === last) return;
+      last = text;
+      sink('machines:push', rows);
+    } catch {
+      /* the transport logs its own failures */
+    }
+  };
+  const onPush = (p: MachinePush) => {
+    try {
+      sink('machine:push', p);
+    } catch {
+      /* as above */
+    }
+  };
+  source.on('change', onChange);
+  source.on('push', onPush);
+  return () => {
+    source.off('change', onChange);
+    source.off('push', onPush);
   };
 }

@@ -108,7 +108,7 @@ export class MachineConnection extends EventEmitter<MachineEvents> {
 
   /** Calls a channel on the box's engine; rejects with an ApiError-shaped error when the box is not connected. */
   invoke<C extends InvokeChannel>(channel: C, arg: Req<C>): Promise<Res<C>> {
-    if (!this.client) return Promise.reject({ code: 'internal', message: `${this.name} is not connected (${this.state.reason ?? this.state.state})` });
+    if (!this.client) return Promise.reject({ code: 'refused', message: `${this.name} is not connected (${this.state.reason ?? this.state.state})` });
     return this.client.invoke(channel, arg);
   }
 

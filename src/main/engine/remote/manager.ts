@@ -7,9 +7,9 @@
  */
 
 import { EventEmitter } from 'node:events';
-import type { InvokeChannel, Req, Res } from '../../../shared/contract.ts';
-import type { MachineStatus } from '../../../shared/machines.ts';
-import type { Alert, FixProposal, Snapshot } from '../../../shared/model.ts';
+import type { InvokeChannel, MachinePush, MachineSummary, Req, Res } from '../../../shared/contract.ts';
+import { machineLive, type MachineStatus } from '../../../shared/machines.ts';
+import type { Alert, FixProposal, Severity, Snapshot } from '../../../shared/model.ts';
 import type { MachineSetting } from '../../../shared/settings.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { localSocketPath } from './local-socket.ts';
@@ -37,6 +37,8 @@ export interface RemoteMachinesEvents {
   change: [name: string];
   /** A box pushed its alert list (notifications diff these). */
   alerts: [name: string, alerts: Alert[]];
+  /** Anything a box pushed, tagged with the box (the window's machine:push). */
+  push: [push: MachinePush];
 }
 
 export class RemoteMachines extends EventEmitter<RemoteMachinesEvents> {
@@ -75,12 +77,20 @@ export class RemoteMachines extends EventEmitter<RemoteMachinesEvents> {
       slowAfterMs: this.opts.slowAfterMs,
       log: this.opts.log,
     });
-    const changed = () => this.emit('change', setting.name);
+    const machine = setting.name;
+    const changed = () => this.emit('change', machine);
     conn.on('status', changed);
-    conn.on('snapshot', changed);
-    conn.on('fixes', changed);
-    conn.on('alerts', (a) => {
-      this.emit('alerts', setting.name, a);
+    conn.on('snapshot', (payload) => {
+      this.emit('push', { machine, channel: 'snapshot:push', payload });
+      changed();
+    });
+    conn.on('fixes', (payload) => {
+      this.emit('push', { machine, channel: 'fixes:push', payload });
+      changed();
+    });
+    conn.on('alerts', (payload) => {
+      this.emit('alerts', machine, payload);
+      this.emit('push', { machine, channel: 'alerts:push', payload });
       changed();
     });
     this.machines.set(setting.name, { setting, conn });
@@ -98,6 +108,11 @@ export class RemoteMachines extends EventEmitter<RemoteMachinesEvents> {
 
   views(): MachineView[] {
     return this.names().map((n) => this.view(n) as MachineView);
+  }
+
+  /** Each box's state with its firing alerts, counted where they are known (the machine switcher's rows). */
+  summaries(): MachineSummary[] {
+    return this.views().map(({ status, alerts }) => summarize(status, alerts));
   }
 
   statuses(): MachineStatus[] {
@@ -119,4 +134,20 @@ export class RemoteMachines extends EventEmitter<RemoteMachinesEvents> {
   async close(): Promise<void> {
     await this.update([]);
   }
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** A box's row: its alerts count only while its data is live (an unreachable box's last list is stale). */
+export function summarize(status: MachineStatus, alerts: readonly Alert[]): MachineSummary {
+  let firing = 0;
+  let worst: MachineSummary['worst'] = null;
+  if (machineLive(status)) {
+    for (const a of alerts) {
+      if (a.state !== 'firing') continue;
+      firing++;
+      if (worst === null || RANK[a.severity] > RANK[worst]) worst = a.severity;
+    }
+  }
+  return { status, firing, worst };
 }

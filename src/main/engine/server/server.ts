@@ -10,9 +10,9 @@
 import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { PushChannel } from '../../../shared/contract.ts';
+import type { PushChannel, PushChannels } from '../../../shared/contract.ts';
 import type { Api } from '../api/handlers.ts';
-import { forwardPushes, type PushSource } from '../api/push.ts';
+import { forwardMachinePushes, forwardPushes, type MachinePushSource, type PushSource } from '../api/push.ts';
 import { hostAllowed, isLoopbackHost, newToken, originAllowed, securityHeaders, splitTokenPath, tokensEqual } from './security.ts';
 import { loadStaticFiles } from './static-files.ts';
 import { DEFAULT_CLIENT_LIMITS, WsClients, type ClientLimits } from './ws-clients.ts';
@@ -21,6 +21,8 @@ export interface WebServerOptions {
   api: Api;
   /** The engine, whose snapshot/alerts/fixes events are pushed to every page. */
   pushes?: PushSource | null;
+  /** The followed remote boxes, pushed as machines:push and machine:push (serve; none for the CLI's one-shots). */
+  machines?: MachinePushSource | null;
   /** The built renderer (see findRendererDir). */
   rendererDir: string;
   /** Default 127.0.0.1. Anything that is not loopback needs `allowRemote`. */
@@ -152,7 +154,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   bound.port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   server.on('error', (err) => log(`web: server error: ${err.message}`));
 
-  const unsubscribe = opts.pushes ? forwardPushes(opts.pushes, (channel, payload) => clients.broadcast(channel, payload)) : () => {};
+  const sink = <C extends PushChannel>(channel: C, payload: PushChannels[C]) => clients.broadcast(channel, payload);
+  const unsubscribeEngine = opts.pushes ? forwardPushes(opts.pushes, sink) : () => {};
+  const unsubscribeMachines = opts.machines ? forwardMachinePushes(opts.machines, sink) : () => {};
+  const unsubscribe = () => {
+    unsubscribeEngine();
+    unsubscribeMachines();
+  };
   const heartbeat = setInterval(() => clients.heartbeat(), 30000);
   heartbeat.unref();
 

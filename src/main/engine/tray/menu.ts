@@ -11,7 +11,7 @@
 
 import type { Alert, FixProposal, FixTarget, LeakTrend, Severity, Snapshot } from '../../../shared/model.ts';
 import { formatBytes, formatDuration, formatGroup, formatPercent, formatRate } from '../../../shared/format.ts';
-import { machineLive, type MachineStateKind } from '../../../shared/machines.ts';
+import { MACHINE_STATE_LABEL, machineLive } from '../../../shared/machines.ts';
 import { alertsPaused, memoryPercent, trendForAlert, type TrayMachine, type TrayState } from './state.ts';
 
 /** What clicking an item does; the glue maps each kind onto one call. */
@@ -116,18 +116,6 @@ function alertLinesOf(src: AlertSource, o: { indent: string; limit: number; mach
   }
   return out;
 }
-
-const MACHINE_STATE_LABEL: Record<MachineStateKind, string> = {
-  connecting: 'connecting…',
-  ok: '',
-  slow: 'slow to answer',
-  unreachable: 'unreachable',
-  'no-engine': 'no Headroom running there',
-  'auth-failed': 'SSH login refused',
-  'host-key-changed': 'host key changed — refused',
-  'host-key-unknown': 'host key not known yet',
-  'version-mismatch': 'another Headroom version',
-};
 
 /**
  * A followed box's section: its name and memory (or why there is no live
