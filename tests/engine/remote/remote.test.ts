@@ -12,9 +12,11 @@
  */
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli.ts';
 import type { MachineStatus } from '../../../src/shared/machines.ts';
@@ -25,7 +27,7 @@ import { RemoteMachines } from '../../../src/main/engine/remote/manager.ts';
 import type { TrayMenuItem } from '../../../src/main/engine/tray/menu.ts';
 import { computeTrayView } from '../../../src/main/engine/tray/view.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
-import { tempHome } from '../../helpers/cli.ts';
+import { repoRoot, tempHome } from '../../helpers/cli.ts';
 import { openPage, type JourneyPage } from '../../journeys/harness/browser.ts';
 import { startEngine, waitForApi } from '../../journeys/harness/engine.ts';
 import { isAlive, waitUntil } from '../../helpers/procs.ts';
@@ -213,6 +215,32 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     assert.equal(log[0]?.fixId, fix.id);
     assert.equal(log[0]?.ok, true);
     await waitUntil(() => firing() === undefined, 30_000, 'the alert to clear on the laptop');
+  });
+
+  it("a forward ends with the process that started it, even one killed with SIGKILL (no exit hook runs)", async () => {
+    // A laptop-side process of its own: asks the box where its engine listens, starts the forward, prints ssh's PID.
+    const script = [
+      `const { querySocketPath, startForward } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'src/main/engine/remote/ssh-process.ts')).href)});`,
+      `const ssh = { configFile: ${JSON.stringify(box.sshConfig)} };`,
+      `const remotePath = await querySocketPath(${JSON.stringify(box.host)}, ssh);`,
+      `const f = startForward({ destination: ${JSON.stringify(box.host)}, localPath: ${JSON.stringify(join(laptop, 'tether.sock'))}, remotePath, ssh });`,
+      `await f.ready;`,
+      `console.log('ready ' + f.pid);`,
+      `setInterval(() => {}, 1000);`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      await waitUntil(() => /ready \d+/.test(out) || child.exitCode !== null, 60_000, `the forward (${out})`);
+      const sshPid = Number(/ready (\d+)/.exec(out)?.[1]);
+      assert.ok(sshPid > 0 && isAlive(sshPid), `ssh runs: ${out}`);
+      child.kill('SIGKILL');
+      await waitUntil(() => !isAlive(sshPid), 30_000, `ssh (PID ${sshPid}) to end after its Headroom was killed -9`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('after sshd restarts, the link is re-made with backoff and the history the box recorded meanwhile is there', async () => {

@@ -41,11 +41,21 @@ function common(o: SshOptions): string[] {
   ];
 }
 
-/** `ssh -N … -L local.sock:remote.sock -- dest`: forwards the remote engine's channel to a local socket. */
+/**
+ * The forward's remote command: it waits for its stdin to end. Headroom holds
+ * ssh's stdin open and never writes to it, so when Headroom's process ends in
+ * any way (SIGKILL and crashes included, where no exit hook runs) the pipe
+ * closes, ssh passes the EOF on, `cat` ends, the session ends, and ssh exits
+ * with it: a forward never outlives the Headroom that started it. (`-N` would
+ * leave ssh running, holding the box's engine open, until someone killed it.)
+ * A constant string, run by the box user's shell; any shell has `cat`.
+ */
+export const FORWARD_TETHER = 'cat >/dev/null';
+
+/** `ssh -T … -L local.sock:remote.sock -- dest 'cat >/dev/null'`: forwards the remote engine's channel to a local socket. */
 export function forwardArgs(destination: string, localPath: string, remotePath: string, o: SshOptions = {}): string[] {
   return [
     ...common(o),
-    '-N',
     '-T',
     '-o', 'ExitOnForwardFailure=yes',
     '-o', `ServerAliveInterval=${o.serverAliveIntervalSec ?? 15}`,
@@ -55,6 +65,7 @@ export function forwardArgs(destination: string, localPath: string, remotePath: 
     '-L', `${localPath}:${remotePath}`,
     '--',
     destination,
+    FORWARD_TETHER,
   ];
 }
 

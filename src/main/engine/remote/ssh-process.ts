@@ -1,10 +1,11 @@
 /**
  * Runs the user's own `ssh` — the only place Headroom starts it. Always an
- * argv (ssh-args.ts), never a shell; stdin closed and BatchMode on, so ssh can
+ * argv (ssh-args.ts), never a shell; BatchMode on and no terminal, so ssh can
  * never stop to ask for a password (Headroom never sees or stores one: keys,
  * agent and ~/.ssh/config are the user's).
  *
- * Two uses: a long-lived forward of the remote engine's socket (`-N -L`), and a
+ * Two uses: a long-lived forward of the remote engine's socket (`-L`, tethered
+ * to this process by its stdin: ssh-args.ts FORWARD_TETHER), and a
  * one-off query of where that socket is. Both report failure as an
  * SshFailure read from ssh's stderr (ssh-failure.ts).
  */
@@ -52,12 +53,14 @@ function collect(child: ChildProcess): () => string {
   return () => text;
 }
 
-/** Starts `ssh -N -L localPath:remotePath -- destination`. */
+/** Starts `ssh -T -L localPath:remotePath -- destination 'cat >/dev/null'`. */
 export function startForward(opts: { destination: string; localPath: string; remotePath: string; ssh?: SshOptions; pollMs?: number; readyTimeoutMs?: number }): SshForward {
   const ssh = opts.ssh ?? {};
   // A socket left by an earlier forward would look ready before ssh has logged in.
   removeSocket(opts.localPath);
-  const child = spawn(ssh.program ?? 'ssh', forwardArgs(opts.destination, opts.localPath, opts.remotePath, ssh), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdin is a pipe held open and never written: its end, when this process ends however it ends, ends ssh.
+  const child = spawn(ssh.program ?? 'ssh', forwardArgs(opts.destination, opts.localPath, opts.remotePath, ssh), { stdio: ['pipe', 'ignore', 'pipe'] });
+  child.stdin?.on('error', () => {}); // EPIPE once ssh has exited is expected, not a crash
   track(child);
   const stderr = collect(child);
   let exitedNow = false;
@@ -70,7 +73,7 @@ export function startForward(opts: { destination: string; localPath: string; rem
     child.once('error', (err: NodeJS.ErrnoException) => done(null, err.code === 'ENOENT' ? 'ssh is not installed (no `ssh` on PATH)' : err.message));
     child.once('close', (code) => done(code));
   });
-  // ssh -N has no "connected" message: the local socket appearing is the sign that login and the listener are done.
+  // ssh prints no "connected" message: the local socket appearing is the sign that login and the listener are done.
   const ready = new Promise<void>((resolve, reject) => {
     const deadline = Date.now() + (opts.readyTimeoutMs ?? ((ssh.connectTimeoutSec ?? 15) + 15) * 1000);
     const poll = () => {
