@@ -46,7 +46,7 @@ const tag = randomBytes(3).toString('hex');
 const SELF = process.pid;
 const SELF_UID = process.getuid?.() ?? 0;
 
-/** This process's parent chain, read here rather than through proc-read.ts. */
+/** This process's parent chain, read here rather than through platform/linux/live-process.ts. */
 function statFields(pid: number): string[] | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'latin1');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { checkTarget, createGuardContext, revalidateProcess, type GuardContext, type GuardSubject } from '../../../src/main/engine/remedies/guards.ts';
-import { readAncestors, readLiveProcess, readSession } from '../../../src/main/engine/remedies/proc-read.ts';
+import { readAncestors, readLiveProcess, readSession } from '../../../src/main/engine/platform/linux/live-process.ts';
 import { signalIfSame } from '../../../src/main/engine/remedies/signals.ts';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { waitUntil } from '../../helpers/procs.ts';

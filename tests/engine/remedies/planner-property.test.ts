@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createGuardContext } from '../../../src/main/engine/remedies/guards.ts';
 import { planProcessFixes, type PlannerProc } from '../../../src/main/engine/remedies/process-planner.ts';
-import { readAncestors } from '../../../src/main/engine/remedies/proc-read.ts';
+import { readAncestors } from '../../../src/main/engine/platform/linux/live-process.ts';
 import type { Alert, GroupKind, ProcessGroup, ProcessTarget, Snapshot } from '../../../src/shared/model.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings.ts';
 

@@ -14,7 +14,7 @@
 
 import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { readStartAndState } from '../remedies/proc-read.ts';
+import { readStartAndState } from '../platform/linux/live-process.ts';
 import { describeEngine, type EngineInfo } from './protocol.ts';
 
 export const LOCK_FILE = 'engine.lock';

@@ -22,7 +22,7 @@
 
 import type { Settings } from '../../../shared/settings.ts';
 import type { ProcessTarget } from '../../../shared/model.ts';
-import { readAncestors, readLiveProcess, readOwnHelpers, readSession } from './proc-read.ts';
+import { readAncestors, readLiveProcess, readOwnHelpers, readSession } from '../platform/linux/live-process.ts';
 
 /** What the guards look at. The engine's ProcEntry and a fresh LiveProcess both fit. */
 export interface GuardSubject {

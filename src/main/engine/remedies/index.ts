@@ -21,7 +21,7 @@ import { createGuardContext, revalidateProcess } from './guards.ts';
 import { createContainerFixProvider } from './container-fixes.ts';
 import { createProcessFixProvider, type TableProc } from './process-fixes.ts';
 import { PROCESS_FIX_KINDS, STOP_KINDS } from './process-planner.ts';
-import { readLiveProcess, readUsedMemoryBytes } from './proc-read.ts';
+import { readLiveProcess, readUsedMemoryBytes } from '../platform/linux/live-process.ts';
 import { FIX_ID_PATTERN, proposalId, targetKey } from './proposal-id.ts';
 import type { FixProvider, PlanInput, ProposalDraft } from './provider.ts';
 import { FixError, type AuditEntry, type Remedies } from './types.ts';

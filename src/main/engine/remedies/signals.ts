@@ -11,7 +11,7 @@
  */
 
 import type { FixTargetResult, ProcessTarget } from '../../../shared/model.ts';
-import { exists, isRunning, readStartAndState } from './proc-read.ts';
+import { exists, isRunning, readStartAndState } from '../platform/linux/live-process.ts';
 
 export interface StopOptions {
   /** Time the processes get to exit after SIGTERM before SIGKILL. */

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import type { Alert, FixProposal, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import { linkFixes } from '../alert-fixes.ts';
-import { readLiveProcess } from '../remedies/proc-read.ts';
+import { readLiveProcess } from '../platform/linux/live-process.ts';
+import { parseBootTime } from '../platform/linux/system-files.ts';
 import type { LiveState } from './types.ts';
 
 /** USER_HZ: the unit of /proc/PID/stat start times on every Linux that Headroom runs on. */
@@ -16,8 +17,7 @@ const CLOCK_TICKS = 100;
 /** Boot time (epoch seconds) from /proc/stat, or null where unreadable (not Linux). */
 function bootTimeSeconds(procRoot: string): number | null {
   try {
-    const m = /^btime (\d+)$/m.exec(readFileSync(`${procRoot}/stat`, 'utf8'));
-    return m ? Number(m[1]) : null;
+    return parseBootTime(readFileSync(`${procRoot}/stat`, 'utf8'));
   } catch {
     return null;
   }

@@ -9,26 +9,13 @@
  * its own there (notifications go through Electron in-process).
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { readLiveProcess, readStartAndState } from '../platform/linux/live-process.ts';
 
-interface ProcEntry {
-  pid: number;
-  ppid: number;
-  startTime: number;
-  cmdline: string;
-}
-
-function readEntry(procRoot: string, pid: number): ProcEntry | null {
-  try {
-    const stat = readFileSync(join(procRoot, String(pid), 'stat'), 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return null; // already dead, waiting to be reaped: nothing to stop
-    const cmdline = readFileSync(join(procRoot, String(pid), 'cmdline'), 'latin1').replace(/\0/g, ' ').trim();
-    return { pid, ppid: Number(fields[1]), startTime: Number(fields[19]), cmdline };
-  } catch {
-    return null; // it exited while we looked
-  }
+/** Still the process we saw (same start time), and not already dead waiting to be reaped (nothing to stop)? */
+function stillThere(procRoot: string, c: { pid: number; startTime: number }): boolean {
+  const now = readStartAndState(c.pid, procRoot);
+  return now !== null && now.startTime === c.startTime && now.state !== 'Z';
 }
 
 /** Live children of `parentPid` that are not Electron's own helper processes. */
@@ -42,9 +29,10 @@ export function strayChildren(parentPid: number, procRoot = '/proc'): { pid: num
   const out: { pid: number; startTime: number; cmdline: string }[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    const e = readEntry(procRoot, Number(name));
-    if (!e || e.ppid !== parentPid || /(^|\s)--type=/.test(e.cmdline)) continue;
-    out.push({ pid: e.pid, startTime: e.startTime, cmdline: e.cmdline });
+    // /proc parsed by the scan's own parsers (platform/linux); null: it exited while we looked.
+    const e = readLiveProcess(Number(name), procRoot);
+    if (!e || e.state === 'Z' || e.ppid !== parentPid || /(^|\s)--type=/.test(e.cmdline)) continue;
+    out.push({ pid: e.pid, startTime: e.startTime, cmdline: e.cmdline.trim() });
   }
   return out;
 }
@@ -55,7 +43,7 @@ export function strayChildren(parentPid: number, procRoot = '/proc'): { pid: num
  * PID is never hit. Resolves with the PIDs that had to be killed.
  */
 export async function stopChildren(children: readonly { pid: number; startTime: number }[], graceMs = 2000, procRoot = '/proc'): Promise<number[]> {
-  const same = (c: { pid: number; startTime: number }) => readEntry(procRoot, c.pid)?.startTime === c.startTime;
+  const same = (c: { pid: number; startTime: number }) => stillThere(procRoot, c);
   const signal = (c: { pid: number }, sig: NodeJS.Signals) => {
     try {
       process.kill(c.pid, sig);

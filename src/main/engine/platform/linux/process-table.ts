@@ -21,6 +21,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { ProcFileReader } from './proc-file.ts';
 import { parseBootTime } from './system-files.ts';
+import { nameAndCmdline } from './argv.ts';
 import { newStatFields, parseStat, parseStatusUid, PF_KTHREAD } from './stat-parser.ts';
 
 /** One process as Headroom tracks it. Mutated in place by scans; copy what you keep. */
@@ -240,16 +241,7 @@ export class ProcessTable implements ProcessSource {
       if (cn < 0) return null;
       if (cn > 0) {
         const argvEnd = this.cmdReader.buf[cn - 1] === 0 ? cn - 1 : cn;
-        const raw = this.cmdReader.buf.toString('utf8', 0, argvEnd);
-        const nul = raw.indexOf('\0');
-        const argv0 = nul < 0 ? raw : raw.slice(0, nul);
-        cmdline = raw.replace(/\0/g, ' ');
-        // A path is taken whole (it may contain spaces); otherwise the first word, because programs that
-        // rewrite their title ("npm exec foo", process.title) put several words in argv[0].
-        const first = argv0.startsWith('/') ? argv0 : argv0.split(' ')[0];
-        const slash = first.lastIndexOf('/');
-        const base0 = slash >= 0 ? first.slice(slash + 1) : first;
-        if (base0.length > 0) name = base0;
+        ({ name, cmdline } = nameAndCmdline(this.cmdReader.buf.toString('utf8', 0, argvEnd), comm));
       }
     }
     const sn = this.cmdReader.read(`${base}/status`);

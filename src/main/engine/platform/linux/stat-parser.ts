@@ -105,3 +105,15 @@ export function parseStatusUid(buf: Buffer, len: number): number {
   if (at < 0 || at >= len) return -1;
   return parseUint(buf, at + UID_TAG.length, len);
 }
+
+const VMRSS_TAG = Buffer.from('\nVmRSS:');
+
+/** VmRSS in kB from /proc/PID/status in `buf[0..len)`, or -1 if absent (a zombie or a kernel thread has none). */
+export function parseStatusVmRssKb(buf: Buffer, len: number): number {
+  const at = buf.indexOf(VMRSS_TAG, 0);
+  if (at < 0 || at >= len) return -1;
+  let pos = at + VMRSS_TAG.length;
+  while (pos < len && (buf[pos] === 0x20 || buf[pos] === 0x09)) pos++;
+  if (pos >= len || buf[pos] < 0x30 || buf[pos] > 0x39) return -1;
+  return parseUint(buf, pos, len);
+}

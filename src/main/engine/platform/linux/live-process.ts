@@ -1,15 +1,18 @@
 /**
- * Fresh, single-process reads of /proc for the remediation framework.
+ * Fresh, single-process reads of /proc: for the remediation framework, the
+ * engine lock's owner check and the desktop app's children at quit.
  *
  * The engine's process table can be seconds old; a fix must look at the
  * process *as it is now* right before it signals it (PIDs get reused), so these
  * reads bypass the table. They are not on the sampling path: a fix reads a few
- * files per target, once.
+ * files per target, once. They use the scan's own parsers (stat-parser.ts,
+ * argv.ts, system-files.ts): /proc is parsed in this folder only.
  */
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { newStatFields, parseStat, PF_KTHREAD, type StatFields } from '../platform/linux/stat-parser.ts';
-import { parseMeminfo } from '../platform/linux/system-files.ts';
+import { nameAndCmdline } from './argv.ts';
+import { newStatFields, parseStat, parseStatusUid, parseStatusVmRssKb, PF_KTHREAD, type StatFields } from './stat-parser.ts';
+import { parseMeminfo } from './system-files.ts';
 
 /**
  * /proc/PID/stat parsed by the process table's own parser (one parser, so the
@@ -58,11 +61,10 @@ export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | 
   let uid = -1;
   let rssBytes = st.rssPages * 4096;
   try {
-    const status = readFileSync(`${base}/status`, 'latin1');
-    const u = /^Uid:\s+(\d+)/m.exec(status);
-    if (u) uid = Number(u[1]);
-    const r = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    if (r) rssBytes = Number(r[1]) * 1024;
+    const status = readFileSync(`${base}/status`);
+    uid = parseStatusUid(status, status.length);
+    const kb = parseStatusVmRssKb(status, status.length);
+    if (kb >= 0) rssBytes = kb * 1024;
     else if (st.state === 'Z' || kernelThread) rssBytes = 0;
   } catch {
     /* vanished between the two reads: the identity check notices */
@@ -72,15 +74,8 @@ export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | 
   if (!kernelThread) {
     try {
       const raw = readFileSync(`${base}/cmdline`, 'utf8');
-      const trimmed = raw.endsWith('\0') ? raw.slice(0, -1) : raw;
-      const nul = trimmed.indexOf('\0');
-      const argv0 = nul < 0 ? trimmed : trimmed.slice(0, nul);
-      cmdline = trimmed.replace(/\0/g, ' ');
-      // Same naming rule as the process table, so a guard sees the same name the planner saw.
-      const first = argv0.startsWith('/') ? argv0 : argv0.split(' ')[0];
-      const slash = first.lastIndexOf('/');
-      const b = slash >= 0 ? first.slice(slash + 1) : first;
-      if (b.length > 0) name = b;
+      // The process table's naming rule, so a guard sees the same name the planner saw.
+      ({ name, cmdline } = nameAndCmdline(raw.endsWith('\0') ? raw.slice(0, -1) : raw, comm));
     } catch {
       /* a zombie or a vanished process has no cmdline */
     }
