@@ -29,3 +29,28 @@ export function routeServerMessage(msg: unknown, pending: Map<number, PendingCal
   if (m.ok === true) p.resolve(m.value);
   else p.reject(m.error ?? { code: 'internal', message: 'malformed reply' });
 }
+
+/**
+ * Registers call `id` in `pending` and returns the promise its reply settles;
+ * with no reply within `timeoutMs` it rejects with `timeoutMessage`. The caller
+ * sends the request after this (so a reply can never arrive unregistered).
+ */
+export function awaitReply<T>(pending: Map<number, PendingCall>, id: number, timeoutMs: number, timeoutMessage: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject({ code: 'internal', message: timeoutMessage } satisfies ApiError);
+    }, timeoutMs);
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+  });
+}
+
+/** Adds a push listener for `channel`; returns its removal. */
+export function addPushListener(listeners: Map<string, Set<(p: unknown) => void>>, channel: string, listener: (p: unknown) => void): () => void {
+  let set = listeners.get(channel);
+  if (!set) listeners.set(channel, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+  };
+}

@@ -8,7 +8,7 @@
  */
 
 import type { ApiError, HeadroomApi, InvokeChannel, PushChannel, PushChannels, Req, Res } from '../../shared/contract.ts';
-import { routeServerMessage, type PendingCall } from '../../shared/reply-router.ts';
+import { addPushListener, awaitReply, routeServerMessage, type PendingCall } from '../../shared/reply-router.ts';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -123,21 +123,17 @@ export function createWsApi(url: string, Socket: SocketClass = globalSocketClass
       // Sent in this very call when the socket is open, so a caller that goes on with heavy work has its request out first.
       if (!(status === 'open' && ws?.readyState === Socket.OPEN)) await whenOpen();
       const id = nextId++;
-      return new Promise<Res<C>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject({ code: 'internal', message: `${channel}: no answer from Headroom` } satisfies ApiError);
-        }, CALL_TIMEOUT_MS);
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      const reply = awaitReply<Res<C>>(pending, id, CALL_TIMEOUT_MS, `${channel}: no answer from Headroom`);
+      try {
         ws?.send(JSON.stringify({ id, channel, arg: arg ?? null }));
-      });
+      } catch (err) {
+        // An argument that cannot be sent as JSON (a cycle, a BigInt): this call's answer, not a throw.
+        routeServerMessage({ id, ok: false, error: { code: 'internal', message: `${channel}: ${(err as Error).message}` } }, pending, pushListeners);
+      }
+      return reply;
     },
     on<C extends PushChannel>(channel: C, listener: (payload: PushChannels[C]) => void): () => void {
-      let set = pushListeners.get(channel);
-      if (!set) pushListeners.set(channel, (set = new Set()));
-      const l = listener as (p: unknown) => void;
-      set.add(l);
-      return () => set.delete(l);
+      return addPushListener(pushListeners, channel, listener as (p: unknown) => void);
     },
     onStatus(listener) {
       statusListeners.add(listener);

@@ -13,7 +13,7 @@
 import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { ApiError, HeadroomApi, InvokeChannel, PushChannel, PushChannels, Req, Res } from '../../../shared/contract.ts';
-import { routeServerMessage, type PendingCall } from '../../../shared/reply-router.ts';
+import { addPushListener, awaitReply, routeServerMessage, type PendingCall } from '../../../shared/reply-router.ts';
 import { encodeFrame, FrameReader, FrameTooLarge, MAX_REPLY_FRAME_BYTES } from './frames.ts';
 import { acceptServerHello, clientHello, type EngineInfo } from './protocol.ts';
 
@@ -146,21 +146,17 @@ function makeClient(socket: Socket, engine: EngineInfo, callTimeoutMs: number) {
     invoke<C extends InvokeChannel>(channel: C, arg: Req<C>): Promise<Res<C>> {
       if (closed !== null) return Promise.reject({ code: 'internal', message: closed } satisfies ApiError);
       const id = nextId++;
-      return new Promise<Res<C>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject({ code: 'internal', message: `${channel}: no answer from the engine` } satisfies ApiError);
-        }, callTimeoutMs);
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      const reply = awaitReply<Res<C>>(pending, id, callTimeoutMs, `${channel}: no answer from the engine`);
+      try {
         socket.write(encodeFrame({ id, channel, arg: arg ?? null }));
-      });
+      } catch (err) {
+        // An argument that cannot be framed (or a socket that throws): this call's answer, not a throw.
+        routeServerMessage({ id, ok: false, error: { code: 'internal', message: `${channel}: ${(err as Error).message}` } }, pending, pushListeners);
+      }
+      return reply;
     },
     on<C extends PushChannel>(channel: C, listener: (payload: PushChannels[C]) => void): () => void {
-      let set = pushListeners.get(channel);
-      if (!set) pushListeners.set(channel, (set = new Set()));
-      const l = listener as (p: unknown) => void;
-      set.add(l);
-      return () => set.delete(l);
+      return addPushListener(pushListeners, channel, listener as (p: unknown) => void);
     },
     onClose(listener) {
       if (closed !== null) listener(closed);
