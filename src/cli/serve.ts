@@ -88,7 +88,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   h.engine.start();
 
   if (!isLoopbackHost(host)) {
-    io.err(`headroom serve: WARNING: listening on ${host}, reachable from other machines. Anyone with the URL can see your processes and stop them.`);
+    const boxes = h.settings.get().machines.length;
+    const alsoBoxes = boxes > 0 ? ` — and those of the ${boxes} machine${boxes === 1 ? '' : 's'} it follows over SSH` : '';
+    io.err(`headroom serve: WARNING: listening on ${host}, reachable from other machines. Anyone with the URL can see your processes and stop them${alsoBoxes}.`);
   }
   io.out(`Headroom is running at ${server.url}`);
   io.out('(the URL carries the access token; Ctrl-C to stop)');

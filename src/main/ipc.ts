@@ -7,7 +7,7 @@
  */
 
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
-import { INVOKE_CHANNELS, type PushChannel } from '../shared/contract.ts';
+import { INVOKE_CHANNELS, type PushChannel, type PushChannels } from '../shared/contract.ts';
 import { createApi, type Api, type ApiDeps, type DispatchResult } from './engine/api/handlers.ts';
 import { forwardMachinePushes, forwardPushes, type MachinePushSource, type PushSource } from './engine/api/push.ts';
 import { isTrustedPageUrl } from './windows.ts';
@@ -25,11 +25,23 @@ export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return frame !== null && frame.parent === null && isTrustedPageUrl(frame.url);
 }
 
-/** Sends one push to every live page that is ours. */
+/** The followed box a page shows (`?machine=`), or null for this machine. */
+function pageMachine(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('machine');
+  } catch {
+    return null;
+  }
+}
+
+/** Sends one push to every live page that is ours; a box's own push only to the pages showing that box. */
 function pushToPages(channel: PushChannel, payload: unknown): void {
+  const onlyFor = channel === 'machine:push' ? (payload as PushChannels['machine:push']).machine : undefined;
   for (const wc of webContents.getAllWebContents()) {
     try {
-      if (!wc.isDestroyed() && isTrustedPageUrl(wc.getURL())) wc.send(channel, payload);
+      if (wc.isDestroyed() || !isTrustedPageUrl(wc.getURL())) continue;
+      if (onlyFor !== undefined && pageMachine(wc.getURL()) !== onlyFor) continue;
+      wc.send(channel, payload);
     } catch {
       /* a page closing mid-send is not an error */
     }

@@ -85,7 +85,7 @@ exportButton.addEventListener('click', () => void openExportDialog(api).then(() 
 
 // ── Machine: this one or a followed box (the rows come from this engine's own connection). Choosing reloads the
 // page on the other machine, on the same view; an alert id of one machine means nothing on another.
-mountMachineSwitcher(byId<HTMLSelectElement>('machine'), byId('machine-state'), conn.api, machine, (next) => {
+const switcher = mountMachineSwitcher(byId<HTMLSelectElement>('machine'), byId('machine-state'), conn.api, machine, (next) => {
   const view = parseRoute(location.hash).view;
   location.assign(`${location.pathname}${searchFor(location.search, next)}#/${view === 'settings' && next !== null ? 'overview' : view}`);
 });
@@ -120,7 +120,10 @@ conn.onStatus((st) => {
   status.textContent = statusText(st, conn.transport);
   if (st === 'open') {
     // After a reconnect, re-read everything: pushes were missed while away.
-    if (wasOpen) void store.refresh().then(() => win.setRange(win.rangeMs));
+    if (wasOpen) {
+      void store.refresh().then(() => win.setRange(win.rangeMs));
+      switcher.refresh();
+    }
     wasOpen = true;
   }
 });

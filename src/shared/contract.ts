@@ -171,9 +171,26 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'machine:invoke',
 ];
 
-export const MACHINE_CHANNELS: readonly MachineChannel[] = INVOKE_CHANNELS.filter(
-  (c): c is MachineChannel => c !== 'settings:set' && c !== 'machines:list' && c !== 'machine:invoke',
-);
+/**
+ * What a window may ask of a followed box, listed one by one: a channel added
+ * later is not relayed to boxes until someone decides it should be.
+ */
+export const MACHINE_CHANNELS: readonly MachineChannel[] = [
+  'snapshot:get',
+  'history:query',
+  'history:series',
+  'alerts:list',
+  'trends:list',
+  'fixes:list',
+  'fix:preview',
+  'fix:run',
+  'settings:get',
+  'report:export',
+  'history:export',
+  'audit:list',
+  'group:processes',
+  'container:logs',
+];
 
 export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push', 'machines:push', 'machine:push'];
 

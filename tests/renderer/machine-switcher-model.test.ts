@@ -50,6 +50,18 @@ describe('the machine switcher', () => {
     assert.equal(m.options[1].label, 'dev-box — host key changed — refused', 'a stale alert count is not shown');
   });
 
+  test('before the first rows arrive nothing is claimed about the shown box: no banner, its name selected', () => {
+    assert.deepEqual(switcherModel(null, 'dev-box'), {
+      hidden: false,
+      options: [
+        { value: '', label: THIS_MACHINE, selected: false },
+        { value: 'dev-box', label: 'dev-box', selected: true },
+      ],
+      banner: null,
+    });
+    assert.equal(switcherModel(null, null).hidden, true);
+  });
+
   test('a box no longer in settings: still listed as selected, and the banner says so', () => {
     const m = switcherModel([], 'old-box');
     assert.equal(m.hidden, false);

@@ -5,6 +5,7 @@
  */
 
 import type { HeadroomApi } from '../../shared/contract.ts';
+import { selectedMachine } from '../machine.ts';
 import { createWsApi, socketUrlFor, type ConnectionStatus } from './ws.ts';
 
 declare global {
@@ -30,6 +31,6 @@ export function connect(): Connection {
     // IPC has no connection to lose: it is open for the window's lifetime.
     return { api: bridged, transport: 'ipc', onStatus: (l) => (l('open'), () => {}) };
   }
-  const ws = createWsApi(socketUrlFor(location.href));
+  const ws = createWsApi(socketUrlFor(location.href, selectedMachine(location.search)));
   return { api: ws, transport: 'web', onStatus: (l) => ws.onStatus(l) };
 }

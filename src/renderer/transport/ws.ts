@@ -39,10 +39,11 @@ export interface WsApi extends HeadroomApi {
 }
 
 /** The socket URL for a page at http(s)://host/<token>/… */
-export function socketUrlFor(pageUrl: string): string {
+export function socketUrlFor(pageUrl: string, machine: string | null = null): string {
   const u = new URL('ws', pageUrl);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-  u.search = '';
+  // The box the page shows: the server sends it that box's pushes and no other box's.
+  u.search = machine === null ? '' : `?machine=${encodeURIComponent(machine)}`;
   u.hash = '';
   return u.href;
 }

@@ -38,7 +38,13 @@ function rowLabel(r: MachineSummary): string {
   return `${name} — ${r.firing} ${r.worst ?? ''} alert${r.firing === 1 ? '' : 's'}${slow}`.replace('  ', ' ');
 }
 
-export function switcherModel(rows: readonly MachineSummary[], selected: string | null): SwitcherModel {
+/** `rows` null: not known yet (the page has just opened); nothing is claimed about the box until they are. */
+export function switcherModel(rows: readonly MachineSummary[] | null, selected: string | null): SwitcherModel {
+  if (rows === null) {
+    const options: SwitcherOption[] = [{ value: '', label: THIS_MACHINE, selected: selected === null }];
+    if (selected !== null) options.push({ value: selected, label: selected, selected: true });
+    return { hidden: selected === null, options, banner: null };
+  }
   const options: SwitcherOption[] = [{ value: '', label: THIS_MACHINE, selected: selected === null }];
   for (const r of rows) options.push({ value: r.status.name, label: rowLabel(r), selected: r.status.name === selected });
   const row = selected === null ? undefined : rows.find((r) => r.status.name === selected);

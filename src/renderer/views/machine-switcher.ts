@@ -11,10 +11,14 @@ import { switcherModel } from './machine-switcher-model.ts';
 
 /**
  * `api` is the window's own connection (the rows come from this engine, whichever box is shown);
- * `go` navigates to a box (null: this machine).
+ * `go` navigates to a box (null: this machine). Returns `refresh`, which asks for the rows again
+ * (after a reconnect: pushes were missed while away).
  */
-export function mountMachineSwitcher(select: HTMLSelectElement, banner: HTMLElement, api: HeadroomApi, selected: string | null, go: (machine: string | null) => void): void {
-  let rows: MachineSummary[] = [];
+export function mountMachineSwitcher(select: HTMLSelectElement, banner: HTMLElement, api: HeadroomApi, selected: string | null, go: (machine: string | null) => void): { refresh(): void } {
+  // null until the first list or push: nothing is said about the shown box before that.
+  let rows: MachineSummary[] | null = null;
+  // A push is newer than any list asked for before it: a list reply that arrives after a push is dropped.
+  let pushes = 0;
   const render = () => {
     const m = switcherModel(rows, selected);
     select.hidden = m.hidden;
@@ -27,17 +31,24 @@ export function mountMachineSwitcher(select: HTMLSelectElement, banner: HTMLElem
   };
   select.addEventListener('change', () => go(select.value === '' ? null : select.value));
   api.on('machines:push', (r) => {
+    pushes++;
     rows = r;
     render();
   });
+  const refresh = () => {
+    const asked = pushes;
+    void api.invoke('machines:list', undefined).then(
+      (r) => {
+        if (pushes !== asked) return;
+        rows = r;
+        render();
+      },
+      () => {
+        /* a failed call leaves the switcher as it is; the next push or reconnect brings the rows */
+      },
+    );
+  };
   render();
-  void api.invoke('machines:list', undefined).then(
-    (r) => {
-      rows = r;
-      render();
-    },
-    () => {
-      /* an engine without machines (or a failed call) leaves the switcher as it is */
-    },
-  );
+  refresh();
+  return { refresh };
 }

@@ -30,6 +30,8 @@ import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { repoRoot, tempHome } from '../../helpers/cli.ts';
 import { openPage, type JourneyPage } from '../../journeys/harness/browser.ts';
 import { startEngine, waitForApi } from '../../journeys/harness/engine.ts';
+import WebSocket from 'ws';
+import { createWsApi, socketUrlFor, type SocketClass } from '../../../src/renderer/transport/ws.ts';
 import { isAlive, waitUntil } from '../../helpers/procs.ts';
 import { boxUnavailable, TestBox } from './support/box.ts';
 
@@ -143,6 +145,19 @@ describe('following a remote box over SSH', { skip: skip ?? false }, () => {
     let journey: JourneyPage | null = null;
     try {
       await waitForApi('the box, live and alerting, in machines:list', () => web.api.invoke('machines:list', undefined), (rows) => rows[0]?.status.state === 'ok' && rows[0].firing > 0, 60_000);
+      // A box's pushes go to the pages showing it only: a socket on ?machine=dev-box gets them, this machine's page none.
+      let onLocalPage = 0;
+      let onBoxPage = 0;
+      const offLocal = web.api.on('machine:push', () => onLocalPage++);
+      const boxPage = createWsApi(socketUrlFor(web.url, MACHINE), WebSocket as unknown as SocketClass);
+      boxPage.on('machine:push', (p) => (p.machine === MACHINE ? onBoxPage++ : onLocalPage++));
+      try {
+        await waitUntil(() => onBoxPage >= 3, 60_000, "three of the box's pushes on a page showing it");
+        assert.equal(onLocalPage, 0, "a page on this machine (or one on another box) got the box's pushes");
+      } finally {
+        offLocal();
+        boxPage.close();
+      }
       journey = await openPage(`${web.url}?machine=${encodeURIComponent(MACHINE)}`);
       const page = journey.page;
       await journey.waitForAlertCard(alert.id, [`${GROUP} ×6`, fix.title], 60_000);

@@ -181,6 +181,8 @@ function parseMachineCall(arg: unknown): Req<'machine:invoke'> {
   return rec.arg === undefined ? { machine, channel: channel as MachineChannel } : { machine, channel: channel as MachineChannel, arg: rec.arg };
 }
 
+const BOX_CODES = new Set<string>(['bad-request', 'not-found', 'stale', 'refused', 'internal']);
+
 /** True for the { code, message } a channel client rejects with when the box's engine refused a call. */
 function isApiError(err: unknown): err is ApiError {
   return typeof err === 'object' && err !== null && typeof (err as ApiError).code === 'string' && typeof (err as ApiError).message === 'string';
@@ -266,7 +268,8 @@ function buildTable(deps: ApiDeps): Table {
           return await machines.invoke(machine, channel, arg as Req<MachineChannel>);
         } catch (err) {
           // The box's own answer (bad-request, not-found, stale, refused), kept as it was and said to be the box's.
-          if (isApiError(err)) throw new ApiFailure(err.code, `${machine}: ${err.message}`);
+          // A box is another machine: its code must be one of ours and its message is bounded before the page sees it.
+          if (isApiError(err)) throw new ApiFailure(BOX_CODES.has(err.code) ? err.code : 'internal', `${machine}: ${err.message.slice(0, 300)}`);
           throw err;
         }
       },

@@ -95,6 +95,8 @@ export class RemoteMachines extends EventEmitter<RemoteMachinesEvents> {
     });
     this.machines.set(setting.name, { setting, conn });
     conn.start();
+    // Listed at once (connecting…), not only at its first state change.
+    this.emit('change', machine);
   }
 
   names(): string[] {

@@ -136,7 +136,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => clients.add(ws));
+    // The box the page shows, from `?machine=` on the socket URL (renderer/transport/ws.ts): only its pushes go there.
+    const machine = new URL(req.url ?? '/', 'http://page').searchParams.get('machine');
+    wss.handleUpgrade(req, socket, head, (ws) => clients.add(ws, machine));
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -154,7 +156,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   bound.port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   server.on('error', (err) => log(`web: server error: ${err.message}`));
 
-  const sink = <C extends PushChannel>(channel: C, payload: PushChannels[C]) => clients.broadcast(channel, payload);
+  const sink = <C extends PushChannel>(channel: C, payload: PushChannels[C]) =>
+    channel === 'machine:push' ? clients.broadcast(channel, payload, (payload as PushChannels['machine:push']).machine) : clients.broadcast(channel, payload);
   const unsubscribeEngine = opts.pushes ? forwardPushes(opts.pushes, sink) : () => {};
   const unsubscribeMachines = opts.machines ? forwardMachinePushes(opts.machines, sink) : () => {};
   const unsubscribe = () => {

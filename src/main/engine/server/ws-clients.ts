@@ -30,6 +30,8 @@ interface Client {
   ws: WebSocket;
   inFlight: number;
   alive: boolean;
+  /** The followed box its page shows (`?machine=` on the socket URL), or null for this machine. */
+  machine: string | null;
 }
 
 export class WsClients {
@@ -51,9 +53,9 @@ export class WsClients {
     return this.dropped;
   }
 
-  /** Takes over an accepted WebSocket. */
-  add(ws: WebSocket): void {
-    const client: Client = { ws, inFlight: 0, alive: true };
+  /** Takes over an accepted WebSocket of a page that shows `machine` (null: this machine). */
+  add(ws: WebSocket, machine: string | null = null): void {
+    const client: Client = { ws, inFlight: 0, alive: true, machine };
     this.clients.add(client);
     // Without an 'error' listener a reset connection would be an uncaught exception.
     ws.on('error', () => this.remove(client));
@@ -70,9 +72,14 @@ export class WsClients {
     });
   }
 
-  /** Sends one push to every client; serialized once, whatever the number of clients. */
-  broadcast(channel: PushChannel, payload: unknown): void {
+  /**
+   * Sends one push to every client — or, given `machine`, only to the pages
+   * showing that box (a box's snapshots are for its own pages, not every
+   * page's). Serialized once, whatever the number of clients.
+   */
+  broadcast(channel: PushChannel, payload: unknown, machine?: string): void {
     if (this.clients.size === 0) return;
+    if (machine !== undefined && ![...this.clients].some((c) => c.machine === machine)) return;
     let text: string;
     try {
       text = JSON.stringify({ push: channel, payload });
@@ -80,7 +87,7 @@ export class WsClients {
       this.log(`web: cannot serialize ${channel}: ${(err as Error).message}`);
       return;
     }
-    for (const c of this.clients) this.send(c, text);
+    for (const c of this.clients) if (machine === undefined || c.machine === machine) this.send(c, text);
   }
 
   /** Pings every client and drops those that did not answer the previous ping. */
