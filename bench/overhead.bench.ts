@@ -6,6 +6,9 @@
  *   - `headroom serve --no-open` (Docker as the settings say: on) and
  *     `headroom metrics`, each on its own data directory, no client connected;
  *   - `headroom serve --no-docker`;
+ *   - `headroom serve` at the calm-time pace (engine/pace.ts): calmAfterSeconds
+ *     10, so it slows down within the warm-up where nothing moves (by default
+ *     it waits 10 minutes of quiet);
  *   - Glances at 2 s with its CSV export (installed from Debian when missing);
  *   - a naive Node /proc reader (bench/support/naive-reader.mjs).
  * Prints CPU as % of one core and RSS, their ratios to Glances, and for each
@@ -20,7 +23,7 @@
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +53,8 @@ interface Monitor {
   cmd: string;
   args: string[];
   env?: Record<string, string>;
+  /** settings.json written into its data directory before it starts. */
+  settings?: Record<string, unknown>;
   proc?: ChildProcess;
   home?: string;
   start?: { cpuSeconds: number; at: number };
@@ -83,14 +88,15 @@ function dockerAnswers(): boolean {
   return spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
-function headroomMonitor(label: string, args: string[], env: Record<string, string> = {}): Monitor {
-  return { label, headroom: true, cmd: process.execPath, args: [join(root, 'bin', 'headroom.mjs'), ...args], env, rss: [] };
+function headroomMonitor(label: string, args: string[], env: Record<string, string> = {}, settings?: Record<string, unknown>): Monitor {
+  return { label, headroom: true, cmd: process.execPath, args: [join(root, 'bin', 'headroom.mjs'), ...args], env, settings, rss: [] };
 }
 
 const monitors: Monitor[] = [
   headroomMonitor('headroom serve', ['serve', '--no-open', '--port', '0']),
   headroomMonitor('headroom metrics', ['metrics', '--port', '0']),
   headroomMonitor('headroom serve --no-docker', ['serve', '--no-open', '--port', '0', '--no-docker']),
+  headroomMonitor('headroom serve, calm pace from 10 s of quiet', ['serve', '--no-open', '--port', '0'], {}, { version: 1, intervals: { calmAfterSeconds: 10 } }),
 ];
 if (typeof flags['node-options'] === 'string') {
   monitors.push(headroomMonitor(`headroom serve, NODE_OPTIONS=${flags['node-options']}`, ['serve', '--no-open', '--port', '0'], { NODE_OPTIONS: flags['node-options'] }));
@@ -123,6 +129,7 @@ try {
   console.log(`profile: ${WARM_S} s warm-up, then ${MEASURE_S} s measured, all monitors at once; each counted with its whole process tree`);
   for (const m of chosen) {
     if (m.headroom) m.home = mkdtempSync(join(tmpdir(), 'hr-bench-home-'));
+    if (m.home && m.settings) writeFileSync(join(m.home, 'settings.json'), JSON.stringify(m.settings));
     const env: NodeJS.ProcessEnv = { ...process.env, ...m.env, ...(m.home ? { HEADROOM_HOME: m.home } : {}) };
     delete env.DISPLAY; // nobody opens a browser: "no client connected"
     m.proc = spawn(m.cmd, m.args, { env, stdio: 'ignore', detached: true });

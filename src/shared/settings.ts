@@ -46,6 +46,9 @@ export interface Settings {
     dockerDiskMs: number;
     /** Under memory pressure every interval is multiplied by this (0.5 = twice as often). */
     pressureFactor: number;
+    /** After calmAfterSeconds in which nothing moves, every interval is multiplied by this (engine/pace.ts); 1: never. */
+    calmFactor: number;
+    calmAfterSeconds: number;
   };
   alerts: {
     memWarnPercent: number;
@@ -125,6 +128,8 @@ export const DEFAULT_SETTINGS: Settings = {
     dockerStatsMs: 15000,
     dockerDiskMs: 600000,
     pressureFactor: 0.5,
+    calmFactor: 3,
+    calmAfterSeconds: 600,
   },
   alerts: {
     memWarnPercent: 70,
@@ -201,6 +206,8 @@ export const SETTINGS_SCHEMA = obj({
     dockerStatsMs: int(1000, 3600000),
     dockerDiskMs: int(10000, 86400000),
     pressureFactor: num(0.1, 1),
+    calmFactor: num(1, 10),
+    calmAfterSeconds: int(10, 86400),
   }),
   alerts: obj({
     memWarnPercent: num(1, 100),

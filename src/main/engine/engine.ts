@@ -25,6 +25,7 @@ import type { WatchedSample } from './collectors/series.ts';
 import { linkFixes } from './alert-fixes.ts';
 import { DecisionRecorder } from './decisions/record.ts';
 import { HeapTrimmer } from './heap-trim.ts';
+import { intervalAt, PaceKeeper, type Pace } from './pace.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
 import { collectSeries } from './snapshot-series.ts';
 
@@ -159,6 +160,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly host = { hostname: hostname(), platform: process.platform, cores: availableParallelism() };
   /** Writes the leak verdicts and alert transitions to history, for reports made later (decisions/record.ts). */
   private readonly decisions: DecisionRecorder | null;
+  /** Faster under pressure, slower after a long calm (pace.ts); decided after each tick's analysis. */
+  private readonly paceKeeper = new PaceKeeper();
 
   constructor(deps: EngineDeps) {
     super();
@@ -228,6 +231,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   fixes(): FixProposal[] {
     return this.latestFixes;
   }
+  /** The sampling pace the next tick follows (pace.ts). */
+  pace(): Pace {
+    return this.paceKeeper.pace();
+  }
   /** Wall-clock jumps noticed since start (each also logged and recorded as a `clock.jump` history event). */
   get clockJumpCount(): number {
     return this.clockJumps;
@@ -268,7 +275,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const sch = slot.entry.schedule;
       if (forceAll || sch.kind === 'own' || !slot.has) slot.due = true;
       else if (sch.interval === null) slot.due = true;
-      else slot.due = mono - slot.mono >= this.intervalFor(prev, sch.interval) - 50;
+      else slot.due = mono - slot.mono >= this.intervalFor(sch.interval) - 50;
     }
     // A collector scheduled `with` another runs only on that one's ticks (the fd pass with a process scan).
     for (const slot of this.slots) {
@@ -316,8 +323,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.running) return;
     let delay = this.deps.settings().intervals.systemMs;
     try {
-      const snap = this.tick(false);
-      delay = this.intervalFor(snap, 'systemMs');
+      this.tick(false);
+      delay = this.intervalFor('systemMs');
     } catch (err) {
       // The monitor must never crash: report and keep sampling.
       this.deps.log(`engine: tick failed: ${(err as Error).message}`);
@@ -327,14 +334,30 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.timer = setTimeout(() => this.loop(), delay);
   }
 
-  /** Under memory pressure everything samples faster (settings.intervals.pressureFactor). */
-  private intervalFor(s: Snapshot | null, key: keyof Settings['intervals']): number {
+  /** An interval at the current pace: faster under memory pressure, slower after a long calm (pace.ts). */
+  private intervalFor(key: keyof Settings['intervals']): number {
     const settings = this.deps.settings();
-    const base = settings.intervals[key];
-    if (!s) return base;
-    const usedPct = (s.memory.usedBytes / s.memory.totalBytes) * 100;
-    const stressed = usedPct >= settings.alerts.memCritPercent || (s.pressure !== null && s.pressure.someAvg10 >= 10);
-    return stressed ? Math.max(250, Math.round(base * settings.intervals.pressureFactor)) : base;
+    return intervalAt(settings.intervals[key], this.paceKeeper.pace(), settings);
+  }
+
+  /** Decides the pace for the next tick from this one's facts, and says when it changes. */
+  private updatePace(snap: Snapshot, mono: number, alertChanges: number): void {
+    const settings = this.deps.settings();
+    const before = this.paceKeeper.pace();
+    const facts = {
+      usedPercent: snap.memory.totalBytes > 0 ? (snap.memory.usedBytes / snap.memory.totalBytes) * 100 : 0,
+      psiSome10: snap.pressure?.someAvg10 ?? null,
+      alertChanges,
+      trends: this.latestTrends,
+    };
+    const now = this.paceKeeper.update(mono, facts, settings);
+    if (now === before) return;
+    const every = (key: 'systemMs' | 'processesMs') => {
+      const ms = intervalAt(settings.intervals[key], now, settings);
+      return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+    };
+    const why = now === 'calm' ? `nothing has moved for ${formatJump(settings.intervals.calmAfterSeconds * 1000)}` : now === 'pressure' ? 'memory pressure' : before === 'calm' ? 'something moved' : 'pressure is over';
+    this.deps.log(`engine: ${now} pace (${why}): system every ${every('systemMs')}, processes every ${every('processesMs')}`);
   }
 
   private tick(forceAll: boolean): Snapshot {
@@ -372,13 +395,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       snap.history = historyStatus(history);
     }
+    let alertChanges = 0;
     if (this.deps.analyzer) {
       const out = this.deps.analyzer.observe(snap, series.watched);
+      alertChanges = out.transitions.length;
       this.latestTrends = out.trends;
       this.latestAlerts = out.alerts;
       for (const t of out.transitions) this.pendingTransitions.push(t);
       this.decisions?.trends(now, out.trends);
     }
+    this.updatePace(snap, mono, alertChanges);
     this.emit('snapshot', snap);
     this.plan(snap);
     return snap;
@@ -431,7 +457,7 @@ function historyStatus(sink: HistorySink): HistoryStatus {
   }
 }
 
-/** "1 h 0 min", "42 s": the size of a clock jump for a log line. */
+/** "1 h 0 min", "42 s": a duration for a log line (a clock jump, the quiet before calm). */
 function formatJump(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
