@@ -29,9 +29,11 @@ export function strayChildren(parentPid: number, procRoot = '/proc'): { pid: num
   const out: { pid: number; startTime: number; cmdline: string }[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    // /proc parsed by the scan's own parsers (platform/linux); null: it exited while we looked.
+    // /proc parsed by the scan's own parsers (platform/linux); stat alone first, the rest for our children only.
+    const head = readStartAndState(Number(name), procRoot);
+    if (!head || head.state === 'Z' || head.ppid !== parentPid) continue;
     const e = readLiveProcess(Number(name), procRoot);
-    if (!e || e.state === 'Z' || e.ppid !== parentPid || /(^|\s)--type=/.test(e.cmdline)) continue;
+    if (!e || e.startTime !== head.startTime || /(^|\s)--type=/.test(e.cmdline)) continue;
     out.push({ pid: e.pid, startTime: e.startTime, cmdline: e.cmdline.trim() });
   }
   return out;

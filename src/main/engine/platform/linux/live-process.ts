@@ -96,10 +96,10 @@ export function readLiveProcess(pid: number, procRoot = '/proc'): LiveProcess | 
   };
 }
 
-/** Only the start time and state, for the tight "is it gone yet" loop while a fix waits. */
-export function readStartAndState(pid: number, procRoot = '/proc'): { startTime: number; state: string } | null {
+/** Only what stat says of identity and state (one file), for the tight "is it gone yet" loop while a fix waits. */
+export function readStartAndState(pid: number, procRoot = '/proc'): { startTime: number; state: string; ppid: number } | null {
   const read = readStat(pid, procRoot);
-  return read && { state: String.fromCharCode(read.fields.state), startTime: read.fields.startTime };
+  return read && { state: String.fromCharCode(read.fields.state), startTime: read.fields.startTime, ppid: read.fields.ppid };
 }
 
 /**
