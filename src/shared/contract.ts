@@ -150,27 +150,6 @@ export type PushChannel = keyof PushChannels;
 export type Req<C extends InvokeChannel> = InvokeChannels[C]['req'];
 export type Res<C extends InvokeChannel> = InvokeChannels[C]['res'];
 
-/** Every invoke channel, for transports that must register them all. */
-export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
-  'snapshot:get',
-  'history:query',
-  'history:series',
-  'alerts:list',
-  'trends:list',
-  'fixes:list',
-  'fix:preview',
-  'fix:run',
-  'settings:get',
-  'settings:set',
-  'report:export',
-  'history:export',
-  'audit:list',
-  'group:processes',
-  'container:logs',
-  'machines:list',
-  'machine:invoke',
-];
-
 /**
  * What a window may ask of a followed box, listed one by one: a channel added
  * later is not relayed to boxes until someone decides it should be.
@@ -191,6 +170,9 @@ export const MACHINE_CHANNELS: readonly MachineChannel[] = [
   'group:processes',
   'container:logs',
 ];
+
+/** Every invoke channel, for transports that must register them all: a box's, and the three that are this engine's own. */
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = [...MACHINE_CHANNELS, 'settings:set', 'machines:list', 'machine:invoke'];
 
 export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot:push', 'alerts:push', 'fixes:push', 'machines:push', 'machine:push'];
 

@@ -15,7 +15,7 @@ import { parseTraceLine } from '../../src/cli/replay.ts';
 import { LeakDetector } from '../../src/main/engine/detect/leak-detector.ts';
 import { CALM_ETA_HORIZON_S, intervalAt, PaceKeeper, quiet, type PaceFacts } from '../../src/main/engine/pace.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings.ts';
-import { TRACES_DIR } from '../helpers/shared.ts';
+import { TRACES_DIR, type TraceLabel } from '../helpers/shared.ts';
 
 const S = DEFAULT_SETTINGS;
 const calmFacts: PaceFacts = { usedPercent: 40, psiSome10: 0, alertChanges: 0, trends: [{ leaking: false, etaSeconds: null }] };
@@ -64,14 +64,6 @@ describe('the pace rule', () => {
   });
 });
 
-interface Label {
-  file: string;
-  series: string;
-  leak: boolean;
-  onset_s?: number;
-  slope_per_hour?: number;
-  max_latency_s?: number;
-}
 
 /** Replays a trace at the pace the rule picks: a calm stretch keeps one sample in calmFactor. */
 function replayPaced(file: string, series: string) {
@@ -104,7 +96,7 @@ function replayPaced(file: string, series: string) {
 }
 
 describe('the calm-time schedule on the labelled shared traces', () => {
-  const labels: Label[] = existsSync(join(TRACES_DIR, 'labels.json')) ? JSON.parse(readFileSync(join(TRACES_DIR, 'labels.json'), 'utf8')) : [];
+  const labels: TraceLabel[] = existsSync(join(TRACES_DIR, 'labels.json')) ? JSON.parse(readFileSync(join(TRACES_DIR, 'labels.json'), 'utf8')) : [];
   it('the shared traces are there', () => assert.ok(labels.length > 0, `no ${TRACES_DIR}/labels.json: the tests need ../shared beside the repo`));
   let calmSomewhere = false;
   for (const label of labels) {

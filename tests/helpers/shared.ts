@@ -31,3 +31,14 @@ function findSharedDir(): string {
 /** The shared folder; throws with the places it looked when there is none. */
 export const SHARED_DIR = findSharedDir();
 export const TRACES_DIR = join(SHARED_DIR, 'traces');
+
+/** One entry of the shared traces' labels.json (see its README). */
+export interface TraceLabel {
+  file: string;
+  series: string;
+  leak: boolean;
+  onset_s?: number;
+  slope_per_hour?: number;
+  max_latency_s?: number;
+  why: string;
+}

@@ -9,18 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TRACES_DIR } from '../../helpers/shared.ts';
+import { TRACES_DIR, type TraceLabel } from '../../helpers/shared.ts';
 import { replayJson } from './replay-json.ts';
 
-interface Label {
-  file: string;
-  series: string;
-  leak: boolean;
-  onset_s?: number;
-  slope_per_hour?: number;
-  max_latency_s?: number;
-  why: string;
-}
 
 const tracesDir = TRACES_DIR;
 
@@ -28,7 +19,7 @@ describe('labelled shared traces', () => {
   it('the shared traces are there', () => {
     assert.ok(existsSync(join(tracesDir, 'labels.json')), `missing ${tracesDir}/labels.json: the tests need ../shared beside the repo`);
   });
-  const labels: Label[] = existsSync(join(tracesDir, 'labels.json')) ? JSON.parse(readFileSync(join(tracesDir, 'labels.json'), 'utf8')) : [];
+  const labels: TraceLabel[] = existsSync(join(tracesDir, 'labels.json')) ? JSON.parse(readFileSync(join(tracesDir, 'labels.json'), 'utf8')) : [];
   for (const label of labels) {
     it(`${label.file}: ${label.leak ? 'leak' : 'no leak'} (${label.why})`, async () => {
       const events = await replayJson(join(tracesDir, label.file));
