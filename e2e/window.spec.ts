@@ -20,7 +20,7 @@ import { ProcessSwarm } from '../tests/helpers/procs.ts';
 import { HeadroomPage } from './pages/headroom-page.ts';
 import { SettingsPage } from './pages/settings-page.ts';
 import { WindowPage } from './pages/window-page.ts';
-import { startServe, type ServeProcess } from './support/serve.ts';
+import { repoRoot, startServe, type ServeProcess } from './support/serve.ts';
 
 const RUN = `${randomInt(100000, 999999)}`;
 const LEAKY = `ux-leaky-${RUN}`;
@@ -69,8 +69,11 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   ensureBuilt();
   // Our container: two lines on stdout, then exit code 3.
   docker('run', '-d', '--name', CONTAINER, '--memory', '64m', IMAGE, 'sh', '-c', `echo hello-${RUN}; echo second line; exit 3`);
-  // A process growing ~12 MB/s for ~4 minutes (2.7 GB), marked by its own command line.
-  leaker = spawn(process.execPath, ['-e', `/* hr-leak-${RUN} */ const a = []; setInterval(() => { if (a.length < 900) a.push(Buffer.alloc(3e6, 1)); }, 250);`], { stdio: 'ignore' });
+  // A process growing ~12 MB/s for ~4 minutes (2.7 GB), with a busy program's garbage coming and going
+  // (CHURN_MB 40), marked by its own command line. Without the churn its RSS is an almost exact line, which
+  // the detector may hold "not significant" for minutes by design (tests/fixtures/leaker.cjs): CI once saw
+  // no trend card within 150 s.
+  leaker = spawn(process.execPath, ['--expose-gc', join(repoRoot, 'tests', 'fixtures', 'leaker.cjs'), `hr-leak-${RUN}`, '690', '40', '2700'], { stdio: 'ignore' });
   if (leaker.pid) swarm.track(leaker.pid);
   [longPid] = await swarm.spawnNamed(LONG_NAME, 1, 900);
   serve = await startServe(SETTINGS, { docker: true });
