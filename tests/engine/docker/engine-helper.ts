@@ -68,7 +68,7 @@ export async function requireEngine(): Promise<DockerClient> {
 
 const SYSTEM_HOST = `unix://${DOCKER_SOCKET}`;
 
-/** The docker CLI, synchronously, against `host` (default: the system daemon); throws with its stderr. For test setup only — the product uses dockerode. */
+/** The docker CLI, synchronously, against `host` (default: the system daemon); throws with its stderr. For test setup only — the product speaks the Engine API itself (collectors/docker/http-client.ts). */
 export function dockerOn(host: string, args: string[], input: Buffer | string = '', env: Record<string, string> = {}): string {
   try {
     return execFileSync(DOCKER_CLI, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOCKER_HOST: host, ...env } }).trim();

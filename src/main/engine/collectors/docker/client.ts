@@ -1,16 +1,15 @@
 /**
  * The narrow Docker client Headroom uses: only the engine calls the collectors
  * and the container fixes make, behind one interface so the rest of the code
- * never touches dockerode directly, and tests can point a client at the real
+ * never touches the transport, and tests can point a client at the real
  * daemon with `createDockerClient`.
  *
  * The raw API shapes below list only the fields we read (Engine API 1.41, the
  * version of the Debian engine we test against; newer engines add fields).
  */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Docker from 'dockerode';
+import { createHttpDockerClient } from './http-client.ts';
+import { createSshDockerClient } from './ssh-client.ts';
 
 // ─── Raw Engine API shapes (fields we read) ──────────────────────────────────
 
@@ -163,114 +162,14 @@ export interface DockerClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** A client for one endpoint, backed by dockerode. Creating it does not connect. */
+/**
+ * A client for one endpoint. Creating it does not connect. Sockets, tcp:// and
+ * https:// speak HTTP directly (http-client.ts); ssh:// goes through dockerode,
+ * loaded only then (ssh-client.ts).
+ */
 export function createDockerClient(endpoint: DockerEndpoint, opts: DockerClientOptions = {}): DockerClient {
-  const env = opts.env ?? process.env;
-  const requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
-  const modemOpts: Record<string, unknown> = { timeout: requestTimeoutMs };
-  if (endpoint.kind === 'socket') {
-    // `host: undefined` matters: docker-modem merges DOCKER_HOST defaults under our options,
-    // and a tcp DOCKER_HOST would otherwise win over the socket we resolved.
-    Object.assign(modemOpts, { socketPath: endpoint.path, host: undefined, port: undefined });
-  } else {
-    Object.assign(modemOpts, { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, socketPath: undefined });
-    if (endpoint.username) modemOpts.username = endpoint.username;
-    const certDir = env.DOCKER_CERT_PATH;
-    if (endpoint.protocol === 'https' && certDir) {
-      modemOpts.ca = readFileSync(join(certDir, 'ca.pem'));
-      modemOpts.cert = readFileSync(join(certDir, 'cert.pem'));
-      modemOpts.key = readFileSync(join(certDir, 'key.pem'));
-    }
-  }
-  const docker = new Docker(modemOpts as Docker.DockerOptions);
-  // Stop and restart wait for the container's grace period, which may exceed the usual
-  // request bound: they go through a client without it, bounded per call instead.
-  const patient = new Docker({ ...modemOpts, timeout: undefined } as Docker.DockerOptions);
-  const graceBound = (timeoutSeconds: number) => AbortSignal.timeout((timeoutSeconds + 30) * 1000);
-  // The modem's dial() is the escape hatch for the one call dockerode cannot make with options (/build/prune).
-  const modem = (docker as unknown as { modem: { dial: (o: object, cb: (err: unknown, data: unknown) => void) => void } }).modem;
-  const dial = <T>(o: object): Promise<T> =>
-    new Promise((resolve, reject) => modem.dial(o, (err, data) => (err ? reject(err) : resolve(data as T))));
-
-  return {
-    endpoint,
-    async ping(timeoutMs = 5000) {
-      // dockerode accepts an abort signal here; its type declarations do not say so.
-      const ping = docker.ping.bind(docker) as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
-      await ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
-    },
-    async version() {
-      const v = await docker.version();
-      return { Version: v.Version, ApiVersion: v.ApiVersion };
-    },
-    async listContainers(filter) {
-      const filters: Record<string, string[]> = {};
-      if (filter?.volume) filters.volume = [filter.volume];
-      if (filter?.ancestor) filters.ancestor = [filter.ancestor];
-      const opts: Docker.ContainerListOptions = { all: true };
-      if (Object.keys(filters).length > 0) opts.filters = JSON.stringify(filters);
-      return (await docker.listContainers(opts)) as unknown as ApiContainerSummary[];
-    },
-    async inspectContainer(id) {
-      return (await docker.getContainer(id).inspect()) as unknown as ApiContainerInspect;
-    },
-    async containerStats(id) {
-      const opts = { stream: false, 'one-shot': true } as unknown as { stream: false };
-      return (await docker.getContainer(id).stats(opts)) as unknown as ApiContainerStats;
-    },
-    async containerLogs(id, tail) {
-      return await docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false, timestamps: false });
-    },
-    async systemDf() {
-      return (await docker.df()) as ApiSystemDf;
-    },
-    async inspectImage(id) {
-      return (await docker.getImage(id).inspect()) as unknown as ApiImageInspect;
-    },
-    async inspectVolume(name) {
-      return (await docker.getVolume(name).inspect()) as unknown as ApiVolumeInspect;
-    },
-    async restartContainer(id, timeoutSeconds) {
-      await patient.getContainer(id).restart({ t: timeoutSeconds, abortSignal: graceBound(timeoutSeconds) });
-    },
-    async stopContainer(id, timeoutSeconds) {
-      await patient.getContainer(id).stop({ t: timeoutSeconds, abortSignal: graceBound(timeoutSeconds) });
-    },
-    async updateMemory(id, memoryBytes, memorySwapBytes) {
-      await docker.getContainer(id).update({ Memory: memoryBytes, MemorySwap: memorySwapBytes });
-    },
-    async removeContainer(id) {
-      await docker.getContainer(id).remove({ v: false });
-    },
-    async removeImage(id) {
-      await docker.getImage(id).remove();
-    },
-    async removeVolume(name) {
-      await docker.getVolume(name).remove();
-    },
-    async pruneBuildCache(ids) {
-      // One call per id: the engine refuses several values for one filter key
-      // ("filters expect only one value"). all=true: without it the engine only prunes
-      // "dangling" records and the id filter matches nothing. The id filter is a prefix
-      // match; BuildKit ids are fixed-length, so a full id matches only itself.
-      const deleted: string[] = [];
-      let reclaimedBytes = 0;
-      for (const id of ids) {
-        const out = await dial<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>({
-          path: '/build/prune?',
-          method: 'POST',
-          options: { _query: { all: true, filters: { id: [id] } }, _body: {} },
-          statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-        });
-        deleted.push(...(out.CachesDeleted ?? []));
-        reclaimedBytes += out.SpaceReclaimed ?? 0;
-      }
-      return { deleted, reclaimedBytes };
-    },
-    close() {
-      // dockerode uses the global http agent; idle sockets are unref'd by Node, nothing to hold open.
-    },
-  };
+  if (endpoint.kind === 'tcp' && endpoint.protocol === 'ssh') return createSshDockerClient(endpoint, opts);
+  return createHttpDockerClient(endpoint, opts);
 }
 
 /** The HTTP status of an engine error, or null for a transport error. */
@@ -279,7 +178,7 @@ export function engineStatusCode(err: unknown): number | null {
   return typeof code === 'number' ? code : null;
 }
 
-/** The engine's own message for an error ("No such container: x"), else the transport's. */
+/** The engine's own message for an error ("No such container: x"), else the transport's. Reads both clients' errors. */
 export function engineMessage(err: unknown): string {
   const e = err as { json?: { message?: unknown } | string | null; reason?: unknown; message?: unknown } | null;
   if (e && typeof e.json === 'object' && e.json && typeof e.json.message === 'string') return e.json.message.trim();
