@@ -9,6 +9,8 @@
  *   - `headroom serve` at the calm-time pace (engine/pace.ts): calmAfterSeconds
  *     10, so it slows down within the warm-up where nothing moves (by default
  *     it waits 10 minutes of quiet);
+ *   - `headroom serve` without the once-a-minute full GC (heap-trim.ts,
+ *     HEADROOM_HEAP_TRIM_MS=0): what trimming costs in CPU, and what it saves;
  *   - Glances at 2 s with its CSV export (installed from Debian when missing);
  *   - a naive Node /proc reader (bench/support/naive-reader.mjs).
  * Prints CPU as % of one core and RSS, their ratios to Glances, and for each
@@ -97,6 +99,7 @@ const monitors: Monitor[] = [
   headroomMonitor('headroom metrics', ['metrics', '--port', '0']),
   headroomMonitor('headroom serve --no-docker', ['serve', '--no-open', '--port', '0', '--no-docker']),
   headroomMonitor('headroom serve, calm pace from 10 s of quiet', ['serve', '--no-open', '--port', '0'], {}, { version: 1, intervals: { calmAfterSeconds: 10 } }),
+  headroomMonitor('headroom serve, no forced GC', ['serve', '--no-open', '--port', '0'], { HEADROOM_HEAP_TRIM_MS: '0' }),
 ];
 if (typeof flags['node-options'] === 'string') {
   monitors.push(headroomMonitor(`headroom serve, NODE_OPTIONS=${flags['node-options']}`, ['serve', '--no-open', '--port', '0'], { NODE_OPTIONS: flags['node-options'] }));

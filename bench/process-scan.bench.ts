@@ -1,6 +1,7 @@
 /**
  * Process-scan CPU cost per process at ~1,000 idle processes: Headroom's /proc
- * reader, side by side with systeminformation.processes() and `ps`, in the
+ * reader (its stat fds held open between scans, and opened by path each scan
+ * as before), side by side with systeminformation.processes() and `ps`, in the
  * same run on the same process set. Target: ≤ 35 µs of CPU per process.
  *
  * CPU is measured, not wall time: our reader's cost is process.cpuUsage() of
@@ -61,13 +62,24 @@ try {
     const script = Array.from({ length: n }, (_, k) => `(exec -a ${names[k % names.length]} sleep 900) &`).join(' ') + ' wait';
     swarm.push(spawn('bash', ['-c', script], { stdio: 'ignore', detached: true }));
   }
-  await new Promise((r) => setTimeout(r, 2000));
+  // Wait for the swarm to be all there (its count steady for a second), or a scan would measure new arrivals.
+  const count = () => Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[3].split('/')[1]);
+  for (let last = -1, steadySince = Date.now(), end = Date.now() + 60_000; Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = count();
+    if (now !== last) [last, steadySince] = [now, Date.now()];
+    else if (Date.now() - steadySince >= 1000) break;
+  }
 
   const table = new ProcessTable();
   table.scan(Date.now());
   console.log(`process scan at ~${table.entries.size} processes (target ${TARGET}); figures are CPU time, lower is better`);
 
   const ours = await measure('headroom /proc reader (scan)', 20, () => table.scan(Date.now()), () => table.entries.size);
+  // The same reader opening each stat by path every scan, as it did before it kept them open.
+  const byPath = new ProcessTable({ holdStatFds: false });
+  byPath.scan(Date.now());
+  await measure('  the same, stat opened by path each scan', 20, () => byPath.scan(Date.now()), () => byPath.entries.size);
   const collector = createProcessCollector([]);
   collector.collect({ now: Date.now(), log: () => {} });
   await measure('headroom scan + grouping', 20, () => collector.collect({ now: Date.now(), log: () => {} }), () => table.entries.size);

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HeapTrimmer, fullGcFunction } from '../../src/main/engine/heap-trim.ts';
+import { HEAP_TRIM_INTERVAL_MS, HeapTrimmer, fullGcFunction, heapTrimIntervalFromEnv } from '../../src/main/engine/heap-trim.ts';
 
 describe('heap trimmer', () => {
   it('gets V8’s full collection without --expose-gc, and it frees unreachable objects', () => {
@@ -39,5 +39,16 @@ describe('heap trimmer', () => {
     // Four intervals after stop(): none of them runs.
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(t.runs, runs, 'stopped');
+  });
+
+  it('HEADROOM_HEAP_TRIM_MS: 0 turns it off, ≥ 1000 ms sets the interval, anything else is the default', () => {
+    assert.equal(heapTrimIntervalFromEnv({}), HEAP_TRIM_INTERVAL_MS);
+    assert.equal(heapTrimIntervalFromEnv({ HEADROOM_HEAP_TRIM_MS: '0' }), 0);
+    assert.equal(heapTrimIntervalFromEnv({ HEADROOM_HEAP_TRIM_MS: ' 5000 ' }), 5000);
+    for (const bad of ['', '999', '-1', '1e4', 'off', '60s']) assert.equal(heapTrimIntervalFromEnv({ HEADROOM_HEAP_TRIM_MS: bad }), HEAP_TRIM_INTERVAL_MS, bad);
+    const off = new HeapTrimmer(0);
+    assert.equal(off.start(), false);
+    off.stop();
+    assert.equal(off.runs, 0);
   });
 });

@@ -24,7 +24,7 @@ import { COLLECTORS } from './collectors/registry.ts';
 import type { WatchedSample } from './collectors/series.ts';
 import { linkFixes } from './alert-fixes.ts';
 import { DecisionRecorder } from './decisions/record.ts';
-import { HeapTrimmer } from './heap-trim.ts';
+import { HeapTrimmer, heapTrimIntervalFromEnv } from './heap-trim.ts';
 import { intervalAt, PaceKeeper, type Pace } from './pace.ts';
 import { createPlatform, type Platform } from './platform/index.ts';
 import { collectSeries } from './snapshot-series.ts';
@@ -145,7 +145,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   /** A full GC once a minute keeps Headroom's own RSS flat (see heap-trim.ts). */
-  private readonly heapTrimmer = new HeapTrimmer();
+  private readonly heapTrimmer = new HeapTrimmer(heapTrimIntervalFromEnv());
   /** Both clocks at the previous tick, to notice the wall clock jumping. */
   private lastTickWall = NaN;
   private lastTickMono = NaN;

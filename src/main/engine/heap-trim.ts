@@ -25,6 +25,19 @@ import { runInNewContext } from 'node:vm';
 /** Full collections this often. */
 export const HEAP_TRIM_INTERVAL_MS = 60_000;
 
+/**
+ * The interval from HEADROOM_HEAP_TRIM_MS, for measuring what trimming costs
+ * and saves (`npm run bench -- overhead` runs an engine with it at 0): 0 turns
+ * trimming off, a whole number of ms ≥ 1000 sets the interval; anything else
+ * (or nothing) is the default.
+ */
+export function heapTrimIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.HEADROOM_HEAP_TRIM_MS?.trim();
+  if (!raw || !/^\d+$/.test(raw)) return HEAP_TRIM_INTERVAL_MS;
+  const ms = Number(raw);
+  return ms === 0 || ms >= 1000 ? ms : HEAP_TRIM_INTERVAL_MS;
+}
+
 let cachedGc: (() => void) | null | undefined;
 
 /** V8's full-collection function, or null where it cannot be had. */
@@ -56,9 +69,10 @@ export class HeapTrimmer {
 
   constructor(private readonly intervalMs = HEAP_TRIM_INTERVAL_MS) {}
 
-  /** Returns false when V8's collector is not available (trimming stays off). */
+  /** Returns false when trimming is off (interval 0) or V8's collector is not available. */
   start(): boolean {
     if (this.timer) return true;
+    if (this.intervalMs === 0) return false;
     const gc = fullGcFunction();
     if (!gc) return false;
     this.timer = setInterval(() => {

@@ -2,15 +2,17 @@
  * The /proc process table when processes vanish mid-read, and when the wall
  * clock jumps. A process table is read from a /proc-shaped folder here, so the
  * moment a process "vanished" (which of its files are gone) is exact; the
- * reliability suite does the same against the real /proc under churn.
+ * reliability suite does the same against the real /proc under churn. The
+ * held stat fds are checked on the real /proc, with a child of this test.
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ProcessTable } from '../../../src/main/engine/platform/linux/process-table.ts';
+import { ProcessTable, statFdBudget } from '../../../src/main/engine/platform/linux/process-table.ts';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -115,3 +117,59 @@ test('a process first read before its exec is read again after it: same PID and 
   assert.equal(e.startTime, 1300, 'the same process');
   assert.deepEqual([e.comm, e.name, e.cmdline], ['sleep', 'sleep', '/usr/bin/sleep --flag']);
 });
+
+test('a /proc-shaped folder is read by path every scan: no fds held there (a deleted file stays readable through one)', () => {
+  const root = fakeProc([{ pid: 400, comm: 'plain', files: ALL }]);
+  const table = new ProcessTable({ procRoot: root });
+  table.scan(1_000_000, 0);
+  assert.equal(table.heldStatFds, 0);
+  assert.equal(statFdBudget(root), 0);
+});
+
+test('on the real /proc, stat fds stay open between scans; a process that exits is dropped and its fd closed; one that execs is renamed', async () => {
+  assert.ok(statFdBudget('/proc') > 0, 'procfs is recognised');
+  // A child that is a shell first and, a moment later, exec's into `sleep` under another name.
+  const child = spawn('bash', ['-c', 'read -r _; exec -a hr-held-fd-renamed sleep 600'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const pid = child.pid as number;
+  const table = new ProcessTable();
+  try {
+    const fdsOf = () => readdirSync('/proc/self/fd').length;
+    table.scan(Date.now(), performance.now());
+    assert.equal(table.entries.get(pid)?.comm, 'bash');
+    assert.ok(table.heldStatFds >= table.entries.size * 0.9, `${table.heldStatFds} fds held for ${table.entries.size} processes`);
+    const held = table.heldStatFds;
+    const openFds = fdsOf();
+    // A second scan reuses the fds: none opened, none leaked.
+    table.scan(Date.now(), performance.now());
+    assert.ok(Math.abs(fdsOf() - openFds) <= 5, `open fds went from ${openFds} to ${fdsOf()} (other processes come and go)`);
+    assert.ok(Math.abs(table.heldStatFds - held) <= 5);
+
+    // exec: same PID and start time, new comm, seen through the held fd.
+    child.stdin?.end('go\n');
+    await waitFor(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep', 'the child exec’d');
+    table.scan(Date.now(), performance.now());
+    assert.equal(table.entries.get(pid)?.name, 'hr-held-fd-renamed');
+
+    // Exit and reap: the held fd fails (ESRCH), the entry goes, and the fd is closed.
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+    await waitFor(() => !existsSync(`/proc/${pid}`), 'the child reaped');
+    const before = table.heldStatFds;
+    table.scan(Date.now(), performance.now());
+    assert.equal(table.entries.has(pid), false);
+    assert.ok(table.heldStatFds < before + 5);
+  } finally {
+    child.kill('SIGKILL');
+    table.close();
+  }
+  assert.equal(table.heldStatFds, 0, 'close() releases every fd');
+});
+
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

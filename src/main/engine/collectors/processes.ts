@@ -64,6 +64,7 @@ export function createProcessCollector(userRules: readonly GroupRule[], source: 
       return problems;
     },
     dispose() {
+      table.close?.();
       table.entries.clear();
     },
   };

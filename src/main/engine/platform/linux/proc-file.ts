@@ -21,17 +21,36 @@ export class ProcFileReader {
    * A vanished process is normal on a live machine and never an error.
    */
   read(path: string): number {
-    let fd: number;
+    const fd = this.open(path);
+    if (fd < 0) return -1;
     try {
-      fd = openSync(path, 'r');
+      return this.readFd(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Opens `path` for reading; the fd, or -1 when it cannot be opened (the process vanished). */
+  open(path: string): number {
+    try {
+      return openSync(path, 'r');
     } catch {
       return -1;
     }
+  }
+
+  /**
+   * Reads an open file from its start into `this.buf`: the byte count, or -1.
+   * On procfs each read from offset 0 regenerates the file, so an fd held open
+   * reads the current figures; once the process has exited and been reaped it
+   * fails with ESRCH (-1 here), even if its PID has been reused since.
+   */
+  readFd(fd: number): number {
     try {
       let total = 0;
       // /proc files report size 0, so read until EOF or the buffer is full.
       for (;;) {
-        const n = readSync(fd, this.buf, total, this.buf.length - total, null);
+        const n = readSync(fd, this.buf, total, this.buf.length - total, total);
         if (n <= 0) break;
         total += n;
         if (total >= this.buf.length) break;
@@ -39,8 +58,6 @@ export class ProcFileReader {
       return total;
     } catch {
       return -1;
-    } finally {
-      closeSync(fd);
     }
   }
 
