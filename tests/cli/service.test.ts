@@ -65,7 +65,7 @@ describe('headroom service', () => {
     assert.equal(await serviceCommand(['install', '--no-docker'], io, deps), 0);
     const unitPath = join(unitDir, UNIT_NAME);
     const text = readFileSync(unitPath, 'utf8');
-    assert.match(text, /^ExecStart=\S+ \S+headroom\.mjs service run --no-docker$/m);
+    assert.match(text, /^ExecStart=\S+ --max-semi-space-size=1 \S+headroom\.mjs service run --no-docker$/m);
     assert.match(text, /^WantedBy=default\.target$/m);
     const v = verify(unitPath);
     assert.equal(v.status, 0, v.output);
