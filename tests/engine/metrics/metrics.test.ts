@@ -197,3 +197,22 @@ describe('metrics endpoint guard', () => {
     }
   });
 });
+
+describe('prom-client is loaded at the first scrape', () => {
+  it('not at start (fresh process), then once; the content type is prom-client’s own', () => {
+    const script = `
+      import Module from 'node:module';
+      import { createHeadroomMetrics } from './src/main/engine/metrics/index.ts';
+      const loaded = () => Object.keys(Module._cache).some((k) => k.includes('/node_modules/prom-client/'));
+      const snap = null;
+      const m = createHeadroomMetrics({ latest: () => snap, trends: () => [], alerts: () => [] }, { topGroups: 5 });
+      const atStart = loaded();
+      const text = await m.metricsText();
+      const { Registry } = await import('prom-client');
+      console.log(JSON.stringify({ atStart, afterScrape: loaded(), hasBuildInfo: text.includes('headroom_build_info'), sameType: m.contentType === new Registry().contentType }));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop() as string), { atStart: false, afterScrape: true, hasBuildInfo: true, sameType: true });
+  });
+});

@@ -8,9 +8,14 @@
  * in cores, so `predict_linear`, `rate` and Grafana's units work unchanged.
  * Label cardinality is bounded: top N groups + "other", at most `maxContainers`
  * containers, `maxSeries` leak series and `maxAlerts` alerts.
+ *
+ * prom-client is imported at the first scrape, not at start: loading it costs
+ * ~0.1 s of CPU and ~1 MB beside the rest of the engine, and most engines
+ * (`serve` with no Prometheus pointed at it) are never scraped
+ * (docs/performance.md).
  */
 
-import { Gauge, Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import type { Alert, LeakTrend, Snapshot } from '../../../shared/model.ts';
 import { topGroupsWithOther } from './bounded.ts';
 
@@ -31,7 +36,7 @@ export interface MetricsOptions {
 }
 
 export interface HeadroomMetrics {
-  readonly registry: Registry;
+  /** The exposition format's content type (prom-client's Registry.PROMETHEUS_CONTENT_TYPE; a test holds them equal). */
   readonly contentType: string;
   /** Refreshes every gauge from the source and returns the exposition text. */
   metricsText(): Promise<string>;
@@ -39,8 +44,33 @@ export interface HeadroomMetrics {
 
 const BYTE_SERIES = /\.(mem|rss|used|available|cached)$/;
 
-/** Builds the registry and its gauges. Nothing is read until the first scrape. */
+/** Prometheus text format 0.0.4, as prom-client's default registry serves it. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+type PromClient = typeof import('prom-client');
+
+/** The metrics of `source`. Nothing is loaded or read until the first scrape. */
 export function createHeadroomMetrics(source: MetricsSource, opts: MetricsOptions): HeadroomMetrics {
+  let built: Promise<HeadroomMetrics> | null = null;
+  const load = () =>
+    (built ??= import('prom-client').then(
+      (m) => buildHeadroomMetrics(((m as { default?: PromClient }).default ?? m) as PromClient, source, opts),
+      (err: unknown) => {
+        built = null; // the next scrape tries again rather than failing for good
+        throw err;
+      },
+    ));
+  return {
+    contentType: PROMETHEUS_CONTENT_TYPE,
+    async metricsText() {
+      return (await load()).metricsText();
+    },
+  };
+}
+
+/** Builds the registry and its gauges with a loaded prom-client. */
+function buildHeadroomMetrics(prom: PromClient, source: MetricsSource, opts: MetricsOptions): HeadroomMetrics {
+  const { Gauge, Registry } = prom;
   const registry = new Registry();
   const maxContainers = opts.maxContainers ?? 50;
   const maxSeries = opts.maxSeries ?? 100;
@@ -191,7 +221,6 @@ export function createHeadroomMetrics(source: MetricsSource, opts: MetricsOption
   // Scrapes run one after another: a reset by a second scrape must never land in the middle of the first's output.
   let chain: Promise<unknown> = Promise.resolve();
   return {
-    registry,
     contentType: registry.contentType,
     metricsText() {
       const next = chain.then(() => {
