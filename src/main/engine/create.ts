@@ -111,7 +111,8 @@ export function createHeadroom(opts: HeadroomOptions = {}): Headroom {
 function resumableAlerts(history: HistoryStore, windowSeconds: number, log: (line: string) => void): Alert[] {
   try {
     // As far back as the warm start reads: the previous run's engine.start is within it, or nothing is resumed.
-    return firingAtLastStop(history.events(Date.now() - 6 * windowSeconds * 1000)).map((a) => ({ ...a, detail: '' }));
+    // As Alerts: the recorded fix titles belong to the report, not to the live alert (its fixes are planned afresh).
+    return firingAtLastStop(history.events(Date.now() - 6 * windowSeconds * 1000)).map(({ fixTitles: _titles, ...a }) => ({ ...a, detail: '' }));
   } catch (err) {
     log(`alerts: could not read the previous run's alerts (${(err as Error).message}); they fire again when sustained`);
     return [];

@@ -437,7 +437,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.latestAlerts = linkFixes(this.latestAlerts, fixes);
     const transitions = linkFixes(this.pendingTransitions, fixes);
     this.pendingTransitions = [];
-    if (transitions.length > 0) this.decisions?.transitions(this.clock.wallMs(), transitions);
+    if (transitions.length > 0) this.decisions?.transitions(this.clock.wallMs(), transitions, fixes);
     this.emit('alerts', this.latestAlerts);
     if (transitions.length > 0) this.emit('transitions', transitions);
     this.emit('fixes', fixes);

@@ -11,7 +11,8 @@ import { DecisionRecorder, UPDATE_EVERY_MS } from '../../../src/main/engine/deci
 import { firingAtLastStop, readDecisions } from '../../../src/main/engine/decisions/read.ts';
 import { bucketize, counterIncrease, findGaps, increaseSince, maxIncreaseWithin, medianSpacingMs, peakPoint, tableStepMs } from '../../../src/main/engine/report/series-stats.ts';
 import { niceByteStep, niceStep, renderLineChart } from '../../../src/main/engine/report/svg-chart.ts';
-import type { Alert, LeakTrend } from '../../../src/shared/model.ts';
+import type { Alert, FixProposal, LeakTrend } from '../../../src/shared/model.ts';
+import { fixesText } from '../../../src/main/engine/report/sections/alerts.ts';
 
 const series = (t: number[], v: number[]): HistorySeries => ({ series: 'x', t, v, limit: null, tier: 'raw' });
 
@@ -108,6 +109,29 @@ describe('engine decisions in history', () => {
       [30, 'alert.resolved', 'warning', []],
     ]);
     assert.equal(read.leaking.size, 0);
+  });
+
+  it('records the linked fixes’ titles as offered, so a report made after the alert resolved still names them', () => {
+    const s = sink();
+    const r = new DecisionRecorder(s);
+    const alert: Alert = { id: 'z', rule: 'zombies', severity: 'warning', state: 'firing', title: 'zombies of python3', detail: '', culprit: 'python3', since: 5, resolvedAt: null, fixIds: ['fx-a', 'fx-gone'] };
+    const offered = [{ id: 'fx-a', title: 'Ask python3 (PID 41) to reap its 1 zombie' }] as FixProposal[];
+    r.transitions(10, [alert], offered);
+    r.transitions(20, [{ ...alert, state: 'resolved', resolvedAt: 20, fixIds: [] }], []);
+    // An event written before titles were recorded (no fixTitles), and one whose titles do not line up with its ids.
+    s.events.push({ t: 25, kind: 'alert.fired', detail: JSON.stringify({ ...alert, id: 'old' }) }, { t: 26, kind: 'alert.fired', detail: JSON.stringify({ ...alert, id: 'odd', fixTitles: ['one'] }) });
+    const read = readDecisions(s.events, 0, 100);
+    assert.deepEqual(read.alerts.map((e) => [e.alert.id, e.kind, e.alert.fixTitles]), [
+      ['z', 'alert.fired', ['Ask python3 (PID 41) to reap its 1 zombie', '']],
+      ['z', 'alert.resolved', undefined],
+      ['old', 'alert.fired', undefined],
+      ['odd', 'alert.fired', undefined],
+    ]);
+    const fired = read.alerts[0].alert;
+    // Live proposals win (their figures are current); then the recorded title; then the id.
+    assert.equal(fixesText(fired.fixIds, [], fired.fixTitles), 'Ask python3 (PID 41) to reap its 1 zombie; `fx-gone`');
+    assert.equal(fixesText(fired.fixIds, [{ id: 'fx-a', title: 'Ask python3 (PID 41) to reap its 2 zombies' }] as FixProposal[], fired.fixTitles), 'Ask python3 (PID 41) to reap its 2 zombies; `fx-gone`');
+    assert.equal(fixesText([], [], []), 'none');
   });
 
   it('finds the alerts the previous run left firing (since its engine.start)', () => {

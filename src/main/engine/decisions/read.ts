@@ -117,7 +117,7 @@ function parseAlert(detail: string | null): RecordedAlert | null {
   if (o === null || typeof o.id !== 'string' || typeof o.rule !== 'string' || typeof o.title !== 'string') return null;
   const severity = o.severity === 'critical' || o.severity === 'warning' || o.severity === 'info' ? o.severity : null;
   if (severity === null) return null;
-  return {
+  const out: RecordedAlert = {
     id: o.id,
     rule: o.rule,
     severity,
@@ -128,6 +128,11 @@ function parseAlert(detail: string | null): RecordedAlert | null {
     resolvedAt: isNum(o.resolvedAt) ? o.resolvedAt : null,
     fixIds: Array.isArray(o.fixIds) ? o.fixIds.filter((x): x is string => typeof x === 'string') : [],
   } satisfies Omit<Alert, 'detail'> & Pick<Alert, 'state'>;
+  // Titles only where they line up with the ids (events written before titles were recorded have none).
+  if (Array.isArray(o.fixTitles) && o.fixTitles.length === out.fixIds.length && o.fixTitles.every((x) => typeof x === 'string')) {
+    return { ...out, fixTitles: o.fixTitles as string[] };
+  }
+  return out;
 }
 
 /**

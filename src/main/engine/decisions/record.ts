@@ -13,7 +13,7 @@
  * row per tick. ./read.ts reads them back; the event kinds are its contract.
  */
 
-import type { Alert, LeakTrend } from '../../../shared/model.ts';
+import type { Alert, FixProposal, LeakTrend } from '../../../shared/model.ts';
 
 /** While a leak lasts, its figures are written again this often. */
 export const UPDATE_EVERY_MS = 10 * 60 * 1000;
@@ -32,8 +32,13 @@ export type RecordedTrend = Pick<
   'series' | 'leaking' | 'slopePerHour' | 'slopeLowPerHour' | 'slopeHighPerHour' | 'strength' | 'level' | 'limit' | 'etaSeconds' | 'segmentStart' | 'growthStopped'
 >;
 
-/** The recorded part of an alert transition. */
-export type RecordedAlert = Pick<Alert, 'id' | 'rule' | 'severity' | 'state' | 'title' | 'culprit' | 'since' | 'resolvedAt' | 'fixIds'>;
+/**
+ * The recorded part of an alert transition. `fixTitles` are the linked fixes'
+ * titles as offered then (same order as fixIds): once the alert has resolved
+ * its proposals are gone, and a report made later would otherwise name its
+ * fixes only by id.
+ */
+export type RecordedAlert = Pick<Alert, 'id' | 'rule' | 'severity' | 'state' | 'title' | 'culprit' | 'since' | 'resolvedAt' | 'fixIds'> & { fixTitles?: string[] };
 
 export class DecisionRecorder {
   /** Series recorded as leaking: when they were last written, and the call that last saw them (no Set per tick). */
@@ -88,8 +93,8 @@ export class DecisionRecorder {
     }
   }
 
-  /** Records alert transitions as the surfaces received them (with their fix links). */
-  transitions(t: number, alerts: readonly Alert[]): void {
+  /** Records alert transitions as the surfaces received them (with their fix links, and those fixes' titles from `fixes`). */
+  transitions(t: number, alerts: readonly Alert[], fixes: readonly FixProposal[] = []): void {
     for (const a of alerts) {
       let kind: AlertEventKind;
       if (a.state === 'resolved') {
@@ -100,6 +105,7 @@ export class DecisionRecorder {
         this.firing.set(a.id, a.severity);
       }
       const rec: RecordedAlert = { id: a.id, rule: a.rule, severity: a.severity, state: a.state, title: a.title, culprit: a.culprit, since: a.since, resolvedAt: a.resolvedAt, fixIds: a.fixIds };
+      if (a.fixIds.length > 0) rec.fixTitles = a.fixIds.map((id) => fixes.find((f) => f.id === id)?.title ?? '');
       this.sink.recordEvent(t, kind, JSON.stringify(rec));
     }
   }

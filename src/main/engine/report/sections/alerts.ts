@@ -14,10 +14,13 @@ const EVENT_WORD = { 'alert.fired': 'fired', 'alert.escalated': 'escalated', 'al
 /** Rows in the transitions table; the rest are counted. */
 const MAX_ROWS = 100;
 
-/** The titles of the fixes linked to an alert, where the live proposals still name them, else their ids. */
-function fixesText(fixIds: readonly string[], fixes: readonly FixProposal[]): string {
+/**
+ * The titles of the fixes linked to an alert: as the live proposals name them now, else as they were
+ * offered when the event was recorded (`recorded`, aligned with fixIds), else their ids.
+ */
+export function fixesText(fixIds: readonly string[], fixes: readonly FixProposal[], recorded: readonly string[] = []): string {
   if (fixIds.length === 0) return 'none';
-  return fixIds.map((id) => fixes.find((f) => f.id === id)?.title ?? code(id)).join('; ');
+  return fixIds.map((id, i) => fixes.find((f) => f.id === id)?.title ?? (recorded[i] || code(id))).join('; ');
 }
 
 export function alertsSection(ctx: ReportContext): ReportSection {
@@ -48,7 +51,7 @@ export function alertsSection(ctx: ReportContext): ReportSection {
       kind: 'table',
       head: ['Time', 'Event', 'Severity', 'Alert', 'Fixes linked then'],
       align: ['l', 'l', 'l', 'l', 'l'],
-      rows: alertEvents.slice(-MAX_ROWS).map((e) => [ctx.time(e.t), EVENT_WORD[e.kind], e.alert.severity, e.alert.title, e.kind === 'alert.resolved' ? '—' : fixesText(e.alert.fixIds, fixes)]),
+      rows: alertEvents.slice(-MAX_ROWS).map((e) => [ctx.time(e.t), EVENT_WORD[e.kind], e.alert.severity, e.alert.title, e.kind === 'alert.resolved' ? '—' : fixesText(e.alert.fixIds, fixes, e.alert.fixTitles)]),
     });
     if (alertEvents.length > MAX_ROWS) blocks.push({ kind: 'p', text: `The ${alertEvents.length - MAX_ROWS} earlier transitions are left out.` });
   }
