@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/main/engine/remote/backoff.ts';
+import { attemptAfter, backoffDelay, DEFAULT_BACKOFF, STABLE_MS } from '../../../src/main/engine/remote/backoff.ts';
 import { destinationProblem, machineNameProblem, machinesProblem } from '../../../src/main/engine/remote/machine-input.ts';
 import { forwardArgs, socketQueryArgs } from '../../../src/main/engine/remote/ssh-args.ts';
 import { classifySshFailure } from '../../../src/main/engine/remote/ssh-failure.ts';
@@ -102,5 +102,20 @@ describe('backoff', () => {
     assert.equal(backoffDelay(0, true, 0.5), DEFAULT_BACKOFF.stuckMs);
     assert.equal(backoffDelay(0, false, 0), 800);
     assert.equal(backoffDelay(0, false, 0.999999), 1200);
+  });
+
+  it('starts over only after a connection that held: a box whose engine dies right after hello keeps backing off', () => {
+    assert.equal(attemptAfter(5, null), 5, 'never got up');
+    assert.equal(attemptAfter(5, 2_000), 5, 'up for 2 s: a flap');
+    assert.equal(attemptAfter(5, STABLE_MS), 0, 'held');
+    assert.equal(attemptAfter(5, 500, { ...DEFAULT_BACKOFF, stableMs: 100 }), 0);
+    // A crash loop: each connection lasts 1 s; the waits keep doubling instead of staying at 1 s.
+    let attempt = 0;
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      attempt = attemptAfter(attempt, 1_000);
+      waits.push(backoffDelay(attempt++, false, 0.5));
+    }
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000, 16000]);
   });
 });

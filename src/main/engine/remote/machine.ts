@@ -16,7 +16,7 @@ import type { InvokeChannel, Req, Res } from '../../../shared/contract.ts';
 import { STUCK_STATES, type MachineStateKind, type MachineStatus } from '../../../shared/machines.ts';
 import type { Alert, FixProposal, Snapshot } from '../../../shared/model.ts';
 import { ChannelError, connectChannel, type ChannelClient } from '../channel/client.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { attemptAfter, backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import type { SshOptions } from './ssh-args.ts';
 import type { SshFailure } from './ssh-failure.ts';
 import { querySocketPath, startForward, type SshForward } from './ssh-process.ts';
@@ -133,8 +133,9 @@ export class MachineConnection extends EventEmitter<MachineEvents> {
     let attempt = 0;
     while (!this.stopped) {
       let failure: Failure;
+      let upSince: number | null = null;
       try {
-        await this.connectOnce(() => (attempt = 0));
+        await this.connectOnce(() => (upSince = this.now()));
         if (this.stopped) break;
         failure = new Failure('unreachable', `the connection to ${this.destination} was lost`);
       } catch (err) {
@@ -145,7 +146,10 @@ export class MachineConnection extends EventEmitter<MachineEvents> {
       // The box may have moved its data directory (or been set up since): ask again next time.
       if (failure.kind === 'no-engine' && this.opts.socket === undefined) this.remotePath = null;
       const stuck = STUCK_STATES.has(failure.kind);
-      const delay = backoffDelay(attempt++, stuck, (this.opts.random ?? Math.random)(), this.opts.backoff ?? DEFAULT_BACKOFF);
+      const policy = this.opts.backoff ?? DEFAULT_BACKOFF;
+      // Only a connection that held counts as a fresh start (backoff.ts, STABLE_MS).
+      attempt = attemptAfter(attempt, upSince === null ? null : this.now() - upSince, policy);
+      const delay = backoffDelay(attempt++, stuck, (this.opts.random ?? Math.random)(), policy);
       this.setState(failure.kind, failure.reason, this.now() + delay);
       await this.sleep(delay);
       if (!this.stopped) this.setState('connecting', null);
