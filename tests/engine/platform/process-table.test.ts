@@ -7,7 +7,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,3 +173,28 @@ async function waitFor(cond: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('a process short of fds: the table gives its held fds back and reads every process anyway (fresh process, ulimit -n 256)', () => {
+  // The child leaves itself ~12 free fds, then scans: the table tries to hold one per process (its cap is 64),
+  // runs into EMFILE after a dozen, gives them back and halves its cap, and reads the rest by path.
+  const script = `
+    import { openSync, readdirSync } from 'node:fs';
+    import { ProcessTable } from './src/main/engine/platform/linux/process-table.ts';
+    const hog = [];
+    try { for (;;) hog.push(openSync('/dev/null', 'r')); } catch {}
+    const { closeSync } = await import('node:fs');
+    for (let i = 0; i < 12; i++) closeSync(hog.pop());
+    const table = new ProcessTable();
+    const listed = readdirSync('/proc').filter((d) => /^\\d+$/.test(d)).length;
+    const scan = table.scan(Date.now(), performance.now());
+    console.log(JSON.stringify({ listed, read: scan.processCount, vanished: scan.vanished, held: table.heldStatFds }));
+  `;
+  const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" --import tsx --input-type=module -e "$0"`, script], { cwd: join(import.meta.dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { listed: number; read: number; vanished: number; held: number };
+  assert.ok(out.listed > 40, `enough processes to run out (${out.listed})`);
+  // Processes come and go on a busy machine between the listing and the scan's reads: a few, not dozens.
+  assert.ok(out.vanished <= 5, `${out.vanished} processes counted as vanished of ${out.listed}`);
+  assert.ok(out.read >= out.listed - 10, `read ${out.read} of ${out.listed}`);
+  assert.ok(out.held <= 12, `holds ${out.held} fds after giving them back`);
+});

@@ -30,11 +30,17 @@ export class ProcFileReader {
     }
   }
 
-  /** Opens `path` for reading; the fd, or -1 when it cannot be opened (the process vanished). */
+  /** Why the last `open` failed ('ENOENT' for a vanished process, 'EMFILE' when out of fds), or null. */
+  lastOpenError: string | null = null;
+
+  /** Opens `path` for reading; the fd, or -1 when it cannot be opened (the process vanished; see lastOpenError). */
   open(path: string): number {
     try {
-      return openSync(path, 'r');
-    } catch {
+      const fd = openSync(path, 'r');
+      this.lastOpenError = null;
+      return fd;
+    } catch (err) {
+      this.lastOpenError = typeof (err as { code?: unknown }).code === 'string' ? ((err as { code: string }).code) : 'unknown';
       return -1;
     }
   }

@@ -13,8 +13,11 @@
  * instead of 15.6 ms of CPU (`npm run bench -- process-scan`, docs/performance.md).
  * A held fd cannot mistake a new process for an old one: once the process it
  * was opened for is reaped, reads fail with ESRCH, the fd is closed and the
- * PID is read afresh by path. Held fds are capped at half the soft fd limit
- * (at most 16,384); beyond it, processes are read by path as before. A root
+ * PID is read afresh by path. Held fds are capped at a quarter of the soft fd
+ * limit (at most 4,096), so the rest of the process (the server's sockets,
+ * SQLite, Docker) keeps most of its fds; beyond the cap, processes are read by
+ * path as before. If the process runs out of fds anyway (EMFILE), the table
+ * gives back every fd it holds and halves its cap before reading on. A root
  * that is not procfs (the tests' /proc-shaped folders) is always read by path:
  * there a deleted file stays readable through an open fd.
  *
@@ -112,13 +115,13 @@ export interface ProcessTableOptions {
 const ZOMBIE = 'Z'.charCodeAt(0);
 const PROC_SUPER_MAGIC = 0x9fa0;
 
-/** How many stat fds a table on `procRoot` may hold: 0 unless it is procfs; half the soft fd limit, at most 16,384. */
+/** How many stat fds a table on `procRoot` may hold: 0 unless it is procfs; a quarter of the soft fd limit, at most 4,096. */
 export function statFdBudget(procRoot: string): number {
   try {
     if (statfsSync(procRoot).type !== PROC_SUPER_MAGIC) return 0;
     const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
     const soft = m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : 1024;
-    return Math.min(16_384, Math.floor(soft / 2));
+    return Math.min(4096, Math.floor(soft / 4));
   } catch {
     return 0;
   }
@@ -143,7 +146,7 @@ export class ProcessTable implements ProcessSource {
   private lastScanAt = 0;
   /** Open /proc/PID/stat fds of known processes, re-read from offset 0 each scan. */
   private readonly statFds = new Map<number, number>();
-  private readonly maxStatFds: number;
+  private maxStatFds: number;
 
   constructor(opts: ProcessTableOptions = {}) {
     this.procRoot = opts.procRoot ?? '/proc';
@@ -177,13 +180,31 @@ export class ProcessTable implements ProcessSource {
       closeQuietly(held);
       this.statFds.delete(pid);
     }
-    if (this.statFds.size >= this.maxStatFds) return this.reader.read(`${base}/stat`);
-    const fd = this.reader.open(`${base}/stat`);
+    if (this.statFds.size >= this.maxStatFds) return this.readRelieved(this.reader, `${base}/stat`);
+    let fd = this.reader.open(`${base}/stat`);
+    if (fd < 0 && this.relieve(this.reader)) fd = this.reader.open(`${base}/stat`);
     if (fd < 0) return -1;
     const n = this.reader.readFd(fd);
     if (n > 0) this.statFds.set(pid, fd);
     else closeQuietly(fd);
     return n;
+  }
+
+  /**
+   * After `reader` failed to open a file for want of fds (EMFILE): gives back every held fd and halves the
+   * cap, so neither this scan nor the rest of the process starves. True when that freed something to retry with.
+   */
+  private relieve(reader: ProcFileReader): boolean {
+    if (reader.lastOpenError !== 'EMFILE' || this.statFds.size === 0) return false;
+    this.maxStatFds = Math.floor(this.statFds.size / 2);
+    this.close();
+    return true;
+  }
+
+  /** Reads `path` with `reader`, once more after giving fds back if it failed for want of them. */
+  private readRelieved(reader: ProcFileReader, path: string): number {
+    const n = reader.read(path);
+    return n < 0 && this.relieve(reader) ? reader.read(path) : n;
   }
 
   /** Drops the held fd of a PID that left the table. */
@@ -313,18 +334,18 @@ export class ProcessTable implements ProcessSource {
     let cmdline = '';
     let name = comm;
     if (!kernelThread) {
-      const cn = this.cmdReader.read(`${base}/cmdline`);
+      const cn = this.readRelieved(this.cmdReader, `${base}/cmdline`);
       if (cn < 0) return null;
       if (cn > 0) {
         const argvEnd = this.cmdReader.buf[cn - 1] === 0 ? cn - 1 : cn;
         ({ name, cmdline } = nameAndCmdline(this.cmdReader.buf.toString('utf8', 0, argvEnd), comm));
       }
     }
-    const sn = this.cmdReader.read(`${base}/status`);
+    const sn = this.readRelieved(this.cmdReader, `${base}/status`);
     if (sn <= 0) return null;
     const uid = parseStatusUid(this.cmdReader.buf, sn);
     // Still the same process after those reads? (An exited one has no stat; a reused PID has another start time.)
-    const rn = this.cmdReader.read(`${base}/stat`);
+    const rn = this.readRelieved(this.cmdReader, `${base}/stat`);
     if (rn <= 0 || !parseStat(this.cmdReader.buf, rn, this.recheck) || this.recheck.startTime !== st.startTime) return null;
     return {
       pid,
