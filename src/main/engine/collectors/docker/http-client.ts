@@ -19,6 +19,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { containerListFilters, graceBound, pruneEach, type PruneReply } from './call-shapes.ts';
 import type { ApiContainerInspect, ApiContainerStats, ApiContainerSummary, ApiImageInspect, ApiSystemDf, ApiVolumeInspect, DockerClient, DockerClientOptions, DockerEndpoint } from './client.ts';
 
 /** A reply outside 2xx, shaped like docker-modem's errors. */
@@ -112,7 +113,6 @@ export function createHttpDockerClient(endpoint: DockerEndpoint, opts: DockerCli
   }
 
   const id = (s: string) => encodeURIComponent(s);
-  const graceBound = (timeoutSeconds: number) => AbortSignal.timeout((timeoutSeconds + 30) * 1000);
 
   return {
     endpoint,
@@ -124,12 +124,7 @@ export function createHttpDockerClient(endpoint: DockerEndpoint, opts: DockerCli
       return { Version: v.Version, ApiVersion: v.ApiVersion };
     },
     async listContainers(filter) {
-      const filters: Record<string, string[]> = {};
-      if (filter?.volume) filters.volume = [filter.volume];
-      if (filter?.ancestor) filters.ancestor = [filter.ancestor];
-      const query: Query = { all: true };
-      if (Object.keys(filters).length > 0) query.filters = JSON.stringify(filters);
-      return await call<ApiContainerSummary[]>({ method: 'GET', path: '/containers/json', query });
+      return await call<ApiContainerSummary[]>({ method: 'GET', path: '/containers/json', query: { all: true, filters: containerListFilters(filter) } });
     },
     async inspectContainer(cid) {
       return await call<ApiContainerInspect>({ method: 'GET', path: `/containers/${id(cid)}/json` });
@@ -170,21 +165,7 @@ export function createHttpDockerClient(endpoint: DockerEndpoint, opts: DockerCli
       await call({ method: 'DELETE', path: `/volumes/${id(name)}` });
     },
     async pruneBuildCache(ids) {
-      // One call per id: the engine refuses several values for one filter key ("filters expect only one
-      // value"). all=true: without it the engine only prunes "dangling" records and the id filter matches
-      // nothing. The id filter is a prefix match; BuildKit ids are fixed-length, so a full id matches only itself.
-      const deleted: string[] = [];
-      let reclaimedBytes = 0;
-      for (const rid of ids) {
-        const out = await call<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>({
-          method: 'POST',
-          path: '/build/prune',
-          query: { all: true, filters: JSON.stringify({ id: [rid] }) },
-        });
-        deleted.push(...(out.CachesDeleted ?? []));
-        reclaimedBytes += out.SpaceReclaimed ?? 0;
-      }
-      return { deleted, reclaimedBytes };
+      return await pruneEach(ids, (rid) => call<PruneReply>({ method: 'POST', path: '/build/prune', query: { all: true, filters: JSON.stringify({ id: [rid] }) } }));
     },
     close() {
       agent.destroy();

@@ -7,6 +7,7 @@
  */
 
 import type DockerType from 'dockerode';
+import { containerListFilters, graceBound, pruneEach, type PruneReply } from './call-shapes.ts';
 import type { ApiContainerInspect, ApiContainerStats, ApiContainerSummary, ApiImageInspect, ApiSystemDf, ApiVolumeInspect, DockerClient, DockerClientOptions, DockerEndpoint } from './client.ts';
 
 type Modem = { dial: (o: object, cb: (err: unknown, data: unknown) => void) => void };
@@ -31,7 +32,6 @@ export function createSshDockerClient(endpoint: Extract<DockerEndpoint, { kind: 
       // The modem's dial() is the escape hatch for the one call dockerode cannot make with options (/build/prune).
       return { docker, patient, modem: (docker as unknown as { modem: Modem }).modem };
     }));
-  const graceBound = (timeoutSeconds: number) => AbortSignal.timeout((timeoutSeconds + 30) * 1000);
 
   return {
     endpoint,
@@ -46,11 +46,9 @@ export function createSshDockerClient(endpoint: Extract<DockerEndpoint, { kind: 
       return { Version: v.Version, ApiVersion: v.ApiVersion };
     },
     async listContainers(filter) {
-      const filters: Record<string, string[]> = {};
-      if (filter?.volume) filters.volume = [filter.volume];
-      if (filter?.ancestor) filters.ancestor = [filter.ancestor];
       const o: DockerType.ContainerListOptions = { all: true };
-      if (Object.keys(filters).length > 0) o.filters = JSON.stringify(filters);
+      const filters = containerListFilters(filter);
+      if (filters !== undefined) o.filters = filters;
       return (await (await load()).docker.listContainers(o)) as unknown as ApiContainerSummary[];
     },
     async inspectContainer(id) {
@@ -91,26 +89,22 @@ export function createSshDockerClient(endpoint: Extract<DockerEndpoint, { kind: 
       await (await load()).docker.getVolume(name).remove();
     },
     async pruneBuildCache(ids) {
-      // As in http-client.ts: one call per id, all=true, full ids.
       const { modem } = await load();
-      const deleted: string[] = [];
-      let reclaimedBytes = 0;
-      for (const id of ids) {
-        const out = await new Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>((resolve, reject) =>
-          modem.dial(
-            {
-              path: '/build/prune?',
-              method: 'POST',
-              options: { _query: { all: true, filters: { id: [id] } }, _body: {} },
-              statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-            },
-            (err, data) => (err ? reject(err) : resolve(data as { CachesDeleted: string[] | null; SpaceReclaimed: number })),
+      return await pruneEach(
+        ids,
+        (id) =>
+          new Promise<PruneReply>((resolve, reject) =>
+            modem.dial(
+              {
+                path: '/build/prune?',
+                method: 'POST',
+                options: { _query: { all: true, filters: { id: [id] } }, _body: {} },
+                statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+              },
+              (err, data) => (err ? reject(err) : resolve(data as PruneReply)),
+            ),
           ),
-        );
-        deleted.push(...(out.CachesDeleted ?? []));
-        reclaimedBytes += out.SpaceReclaimed ?? 0;
-      }
-      return { deleted, reclaimedBytes };
+      );
     },
     close() {
       // dockerode uses the global http agent; idle sockets are unref'd by Node, nothing to hold open.

@@ -171,7 +171,7 @@ export class ProcessTable implements ProcessSource {
    * This scan's read of a PID's stat into `this.reader.buf`: through its held fd while that still reads,
    * else by path, keeping the new fd when the budget allows. The byte count, or -1 when the process is gone.
    */
-  private readStat(pid: number, base: string): number {
+  private readStat(pid: number, dir: string): number {
     const held = this.statFds.get(pid);
     if (held !== undefined) {
       const n = this.reader.readFd(held);
@@ -180,9 +180,11 @@ export class ProcessTable implements ProcessSource {
       closeQuietly(held);
       this.statFds.delete(pid);
     }
-    if (this.statFds.size >= this.maxStatFds) return this.readRelieved(this.reader, `${base}/stat`);
-    let fd = this.reader.open(`${base}/stat`);
-    if (fd < 0 && this.relieve(this.reader)) fd = this.reader.open(`${base}/stat`);
+    // The path is built only here: a process read through its held fd costs no string.
+    const path = `${this.procRoot}/${dir}/stat`;
+    if (this.statFds.size >= this.maxStatFds) return this.readRelieved(this.reader, path);
+    let fd = this.reader.open(path);
+    if (fd < 0 && this.relieve(this.reader)) fd = this.reader.open(path);
     if (fd < 0) return -1;
     const n = this.reader.readFd(fd);
     if (n > 0) this.statFds.set(pid, fd);
@@ -251,8 +253,7 @@ export class ProcessTable implements ProcessSource {
       const c0 = dir.charCodeAt(0);
       if (c0 < 48 || c0 > 57) continue;
       const pid = Number(dir);
-      const base = `${this.procRoot}/${dir}`;
-      const n = this.readStat(pid, base);
+      const n = this.readStat(pid, dir);
       if (n <= 0 || !parseStat(buf, n, st)) {
         this.release(pid);
         vanished++; // gone between the listing and the read
@@ -266,7 +267,7 @@ export class ProcessTable implements ProcessSource {
       const execd = known !== undefined && known.startTime === st.startTime && !known.kernelThread && buf.toString('utf8', st.commStart, st.commEnd) !== known.comm;
       if (known === undefined || known.startTime !== st.startTime || execd) {
         // (An old entry under this PID is a process that is gone, its PID reused: it is dropped after the loop.)
-        fresh = this.newEntry(pid, base, now);
+        fresh = this.newEntry(pid, `${this.procRoot}/${dir}`, now);
         if (fresh === null) {
           this.release(pid);
           vanished++;
